@@ -1,0 +1,4 @@
+export * from "./schemas";
+export * from "./errors";
+export * from "./routes";
+export { buildOpenApi, CONTROL_API_VERSION } from "./openapi";
