@@ -1,0 +1,138 @@
+/**
+ * AccessKey resource logic. The secret is born once (create) and then kept: read and update carry it over,
+ * because the service never returns it again. id = accessKeyId, unique per key, so in a create-before-delete
+ * rotation `delete(oldId)` can never revoke the new key.
+ */
+import { randomUUID } from "crypto";
+import { z } from "zod";
+import * as api from "../api/schemas";
+import { OtterStorageError } from "./errors";
+import { ProviderConfig } from "./config";
+import {
+  CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult,
+  connect, containsUnknown, failuresOf, isUnknown, plain, s3EndpointFor, same,
+} from "./common";
+
+export interface AccessKeyInputs {
+  bucket: string;
+  label?: string;
+  rotationTrigger?: string | number;
+}
+
+export interface AccessKeyOutputs {
+  accessKeyId: string;
+  secretAccessKey: string;
+  bucket: string;
+  label: string | null;
+  endpoint: string;
+  region: string;
+  createdAt: string;
+  rotationTrigger?: string | number;
+}
+
+/** A change of any of these issues a new key (create-before-delete: never deleteBeforeReplace). */
+export const ACCESS_KEY_REPLACE_KEYS = ["bucket", "rotationTrigger"] as const;
+
+const FIELD_SCHEMAS: Record<string, z.ZodType> = {
+  bucket: api.BucketName,
+  label: api.AccessKeyLabel,
+  rotationTrigger: z.union([z.string(), z.number().finite()], { error: "must be a string or a number, e.g. \"2026-q3\" or 3" }),
+};
+
+export async function check(_olds: Partial<AccessKeyInputs>, news: AccessKeyInputs): Promise<CheckResult<AccessKeyInputs>> {
+  const failures: CheckFailure[] = [];
+  if (news.bucket === undefined || news.bucket === null || news.bucket === "") {
+    failures.push({ property: "bucket", reason: "is required: pass the bucket's name, e.g. `bucket: myBucket.name`" });
+  }
+  for (const [key, value] of Object.entries(news)) {
+    if (key === "__provider" || value === undefined || value === null || containsUnknown(value)) continue;
+    const schema = FIELD_SCHEMAS[key];
+    if (!schema) {
+      failures.push({ property: key, reason: `is not an AccessKey input; use bucket, label or rotationTrigger` });
+      continue;
+    }
+    if (key === "bucket" && value === "") continue;
+    const r = schema.safeParse(value);
+    if (!r.success) failures.push(...failuresOf(r.error, key));
+  }
+  return failures.length ? { inputs: news, failures } : { inputs: news };
+}
+
+export async function diff(_id: string, olds: AccessKeyOutputs, news: AccessKeyInputs): Promise<DiffResult> {
+  const replaces: string[] = [];
+  if (isUnknown(news.bucket) || news.bucket !== olds.bucket) replaces.push("bucket");
+  if (containsUnknown(news.rotationTrigger) || !same(news.rotationTrigger ?? null, olds.rotationTrigger ?? null)) replaces.push("rotationTrigger");
+  const relabel = isUnknown(news.label) || (news.label ?? null) !== (olds.label ?? null);
+  return { changes: replaces.length > 0 || relabel, replaces };
+}
+
+export async function create(inputs: AccessKeyInputs): Promise<CreateResult<AccessKeyOutputs>> {
+  const { config, client } = connect();
+  // One Idempotency-Key per logical create, reused by the client across its retries: a retried create whose
+  // first answer was lost gets that first key back instead of leaving an orphan key.
+  const body: api.CreateAccessKeyRequest = inputs.label === undefined || inputs.label === null ? {} : { label: inputs.label };
+  const created = (await client.createAccessKey(inputs.bucket, body, randomUUID())).data;
+  return {
+    id: created.accessKeyId,
+    outs: plain({ ...liveFields(created, config), secretAccessKey: created.secretAccessKey, rotationTrigger: inputs.rotationTrigger }),
+  };
+}
+
+export async function read(id: string, props: AccessKeyOutputs): Promise<ReadResult<AccessKeyOutputs>> {
+  const { config, client } = connect();
+  let live: api.AccessKey;
+  try {
+    live = (await client.getAccessKey(props.bucket, id)).data;
+  } catch (e) {
+    // Revoked or unknown key, or its bucket is gone: the key is gone. Everything else fails the refresh.
+    if (e instanceof OtterStorageError && (e.code === "AccessKeyNotFound" || e.code === "BucketNotFound")) return { id: "", props: {} as AccessKeyOutputs };
+    throw e;
+  }
+  return { id: live.accessKeyId, props: plain({ ...strip(props), ...liveFields(live, config), secretAccessKey: props.secretAccessKey }) };
+}
+
+export async function update(id: string, olds: AccessKeyOutputs, news: AccessKeyInputs): Promise<UpdateResult<AccessKeyOutputs>> {
+  if (!olds.secretAccessKey) {
+    throw new OtterStorageError({
+      code: "SecretMissingFromState",
+      status: 0,
+      operation: "update",
+      detail: `the stack state has no secretAccessKey for access key ${id}, and OtterStorage never shows a secret twice.`,
+      hint: "Issue a new key: change `rotationTrigger` on this AccessKey and run `pulumi up`.",
+    });
+  }
+  const { config, client } = connect();
+  const label = news.label ?? null;
+  const live = label !== (olds.label ?? null)
+    ? (await client.updateAccessKey(olds.bucket, id, { label })).data
+    : (await client.getAccessKey(olds.bucket, id)).data;
+  // Keep every output: the secret in particular exists nowhere else.
+  return { outs: plain({ ...strip(olds), ...liveFields(live, config), secretAccessKey: olds.secretAccessKey, rotationTrigger: news.rotationTrigger }) };
+}
+
+export async function remove(id: string, props: AccessKeyOutputs): Promise<void> {
+  const { client } = connect();
+  try {
+    await client.revokeAccessKey(props.bucket, id);
+  } catch (e) {
+    // Already revoked (or its bucket deleted): done. Any other failure must fail, so Pulumi keeps the key.
+    if (e instanceof OtterStorageError && (e.code === "AccessKeyNotFound" || e.code === "BucketNotFound")) return;
+    throw e;
+  }
+}
+
+function liveFields(k: api.AccessKey, config: ProviderConfig) {
+  return {
+    accessKeyId: k.accessKeyId,
+    bucket: k.bucket,
+    label: k.label,
+    endpoint: s3EndpointFor(config, k.endpoint),
+    region: k.region,
+    createdAt: k.createdAt,
+  };
+}
+
+function strip(props: AccessKeyOutputs): AccessKeyOutputs {
+  const { __provider: _p, ...rest } = props as AccessKeyOutputs & { __provider?: unknown };
+  return rest as AccessKeyOutputs;
+}

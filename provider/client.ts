@@ -1,0 +1,224 @@
+/**
+ * Control API v1 client (axios). Every answer is parsed with the api/ zod schemas; failures become one
+ * OtterStorageError. Retries 429/5xx/network errors/timeouts with backoff + full jitter (provider/retry.ts),
+ * honouring Retry-After, bounded by attempts and total time. Every create carries an Idempotency-Key that is
+ * reused across its retries, so a create whose answer was lost is replayed by the service, not repeated.
+ */
+import * as http from "http";
+import * as https from "https";
+import { randomUUID } from "crypto";
+import axios, { AxiosInstance, AxiosResponse } from "axios";
+import { z } from "zod";
+import * as api from "../api/schemas";
+import { HINTS, OtterStorageError, scrub } from "./errors";
+import { nextDelay, parseRetryAfter, policyFromEnv, RetryPolicy, isRetryableStatus } from "./retry";
+
+export interface ClientOptions {
+  endpoint: string;
+  token: string;
+  policy?: RetryPolicy;
+  /** Injected for tests. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+interface RequestSpec<T> {
+  operation: string;
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  schema?: z.ZodType<T>;
+  idempotencyKey?: string;
+}
+
+export interface Answer<T> {
+  data: T;
+  status: number;
+  /** How many attempts it took (1 = no retry). */
+  attempts: number;
+}
+
+const enc = encodeURIComponent;
+const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+
+export class OtterStorageClient {
+  readonly endpoint: string;
+  readonly policy: RetryPolicy;
+  private readonly token: string;
+  private readonly http: AxiosInstance;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(opts: ClientOptions) {
+    this.endpoint = opts.endpoint.replace(/\/+$/, "");
+    this.token = opts.token;
+    this.policy = opts.policy ?? policyFromEnv();
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.random = opts.random ?? Math.random;
+    this.http = axios.create({
+      baseURL: this.endpoint,
+      timeout: this.policy.timeoutMs,
+      validateStatus: () => true,
+      maxRedirects: 0,
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
+      // Parse JSON ourselves so a non-JSON body (a proxy's HTML 502) is an InvalidResponse, not a crash.
+      transformResponse: [(d: unknown) => d],
+      responseType: "text",
+    });
+  }
+
+  health(): Promise<Answer<api.Health>> {
+    return this.request({ operation: "getHealth", method: "GET", path: "/v1/health", schema: api.Health });
+  }
+
+  /** The returned `attempts` lets the caller recognise "taken by our own earlier attempt" (see provider/bucket.ts). */
+  createBucket(body: api.CreateBucketRequest, idempotencyKey: string = randomUUID()): Promise<Answer<api.Bucket>> {
+    return this.request({ operation: "createBucket", method: "POST", path: "/v1/buckets", body, schema: api.Bucket, idempotencyKey });
+  }
+  getBucket(name: string): Promise<Answer<api.Bucket>> {
+    return this.request({ operation: "getBucket", method: "GET", path: `/v1/buckets/${enc(name)}`, schema: api.Bucket });
+  }
+  updateBucket(name: string, body: api.UpdateBucketRequest): Promise<Answer<api.Bucket>> {
+    return this.request({ operation: "updateBucket", method: "PATCH", path: `/v1/buckets/${enc(name)}`, body, schema: api.Bucket });
+  }
+  deleteBucket(name: string, force = false): Promise<Answer<undefined>> {
+    return this.request({ operation: "deleteBucket", method: "DELETE", path: `/v1/buckets/${enc(name)}`, query: force ? { force: "true" } : undefined });
+  }
+  createAccessKey(bucket: string, body: api.CreateAccessKeyRequest, idempotencyKey: string = randomUUID()): Promise<Answer<api.CreatedAccessKey>> {
+    return this.request({ operation: "createAccessKey", method: "POST", path: `/v1/buckets/${enc(bucket)}/access-keys`, body, schema: api.CreatedAccessKey, idempotencyKey });
+  }
+  getAccessKey(bucket: string, id: string): Promise<Answer<api.AccessKey>> {
+    return this.request({ operation: "getAccessKey", method: "GET", path: `/v1/buckets/${enc(bucket)}/access-keys/${enc(id)}`, schema: api.AccessKey });
+  }
+  listAccessKeys(bucket: string, cursor?: string): Promise<Answer<api.AccessKeyList>> {
+    return this.request({ operation: "listAccessKeys", method: "GET", path: `/v1/buckets/${enc(bucket)}/access-keys`, query: cursor ? { cursor } : undefined, schema: api.AccessKeyList });
+  }
+  updateAccessKey(bucket: string, id: string, body: api.UpdateAccessKeyRequest): Promise<Answer<api.AccessKey>> {
+    return this.request({ operation: "updateAccessKey", method: "PATCH", path: `/v1/buckets/${enc(bucket)}/access-keys/${enc(id)}`, body, schema: api.AccessKey });
+  }
+  revokeAccessKey(bucket: string, id: string): Promise<Answer<undefined>> {
+    return this.request({ operation: "revokeAccessKey", method: "DELETE", path: `/v1/buckets/${enc(bucket)}/access-keys/${enc(id)}` });
+  }
+
+  /** One logical call: attempts until success, a non-retryable failure, or the policy's bounds. */
+  async request<T>(spec: RequestSpec<T>): Promise<Answer<T>> {
+    const started = Date.now();
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, Accept: "application/json" };
+    if (spec.body !== undefined) headers["Content-Type"] = "application/json";
+    if (spec.idempotencyKey) headers["Idempotency-Key"] = spec.idempotencyKey;
+    const data = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    for (let attempt = 1; ; attempt++) {
+      let failure: OtterStorageError;
+      let retryAfterMs: number | undefined;
+      let retryable: boolean;
+      try {
+        const res = await this.http.request({ method: spec.method, url: spec.path, params: spec.query, data, headers });
+        if (res.status >= 200 && res.status < 300) return { data: this.parseOk(spec, res), status: res.status, attempts: attempt };
+        failure = this.problem(spec.operation, res);
+        retryable = isRetryableStatus(res.status);
+        retryAfterMs = parseRetryAfter(res.headers["retry-after"] as string | undefined, Date.now());
+      } catch (e) {
+        if (e instanceof OtterStorageError) throw e;
+        failure = this.networkError(spec.operation, e);
+        retryable = true;
+      }
+      const wait = retryable ? nextDelay(this.policy, attempt, Date.now() - started, retryAfterMs, this.random) : undefined;
+      if (wait === undefined) {
+        if (attempt > 1 && retryable) {
+          throw new OtterStorageError({
+            code: failure.code,
+            status: failure.status,
+            operation: spec.operation,
+            requestId: failure.requestId,
+            detail: `${failure.detail.replace(/\.$/, "")} (gave up after ${attempt} attempts).`,
+            hint: failure.hint,
+            fieldErrors: failure.fieldErrors,
+          });
+        }
+        failure.attempts = attempt;
+        throw failure;
+      }
+      await this.sleep(wait);
+    }
+  }
+
+  private parseOk<T>(spec: RequestSpec<T>, res: AxiosResponse): T {
+    if (!spec.schema) return undefined as T;
+    let json: unknown;
+    try {
+      json = JSON.parse(String(res.data));
+    } catch {
+      throw this.invalid(spec.operation, res, "the body is not JSON");
+    }
+    const parsed = spec.schema.safeParse(json);
+    if (!parsed.success) {
+      const where = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ");
+      throw this.invalid(spec.operation, res, `the answer does not match the Control API v1 schema (${where})`);
+    }
+    return parsed.data;
+  }
+
+  private invalid(operation: string, res: AxiosResponse, why: string): OtterStorageError {
+    return new OtterStorageError({ code: "InvalidResponse", status: res.status, operation, requestId: requestIdOf(res), detail: `${why}.`, hint: HINTS.InvalidResponse });
+  }
+
+  private problem(operation: string, res: AxiosResponse): OtterStorageError {
+    let problem: api.Problem | undefined;
+    try {
+      const p = api.Problem.safeParse(JSON.parse(String(res.data)));
+      if (p.success) problem = p.data;
+    } catch {
+      /* not JSON: described by status below */
+    }
+    const code = problem?.code ?? codeForStatus(res.status);
+    const detail = scrub(problem?.detail ?? problem?.title ?? `HTTP ${res.status} without a problem document`, [this.token]);
+    return new OtterStorageError({
+      code,
+      status: res.status,
+      operation,
+      requestId: problem?.requestId ?? requestIdOf(res),
+      detail: /[.!?]$/.test(detail) ? detail : `${detail}.`,
+      hint: HINTS[code],
+      fieldErrors: problem?.errors?.map((e) => ({ path: e.path, message: scrub(e.message, [this.token]) })),
+    });
+  }
+
+  private networkError(operation: string, e: unknown): OtterStorageError {
+    const err = e as { code?: string; message?: string };
+    const timeout = err.code === "ECONNABORTED" || err.code === "ETIMEDOUT" || /timeout/i.test(err.message ?? "");
+    const code = timeout ? "Timeout" : "NetworkError";
+    const detail = timeout
+      ? `no answer from ${this.endpoint} within ${this.policy.timeoutMs} ms.`
+      : `could not reach ${this.endpoint} (${scrub(err.code ?? err.message ?? "unknown error", [this.token])}).`;
+    return new OtterStorageError({ code, status: 0, operation, detail, hint: HINTS[code] });
+  }
+}
+
+function requestIdOf(res: AxiosResponse): string | undefined {
+  const v = res.headers["x-request-id"] ?? res.headers["request-id"];
+  return typeof v === "string" ? v : undefined;
+}
+
+function codeForStatus(status: number): string {
+  if (status === 429) return "RateLimited";
+  if (status === 503) return "ServiceUnavailable";
+  if (status >= 500) return "InternalError";
+  if (status === 401) return "Unauthorized";
+  if (status === 404) return "RouteNotFound";
+  return `HTTP${status}`;
+}
+
+const cache = new Map<string, OtterStorageClient>();
+/** One client (and keep-alive pool) per endpoint+token in this process; the policy is re-read from the env. */
+export function clientFor(endpoint: string, token: string): OtterStorageClient {
+  const policy = policyFromEnv();
+  const key = `${endpoint}\u0000${token}\u0000${JSON.stringify(policy)}`;
+  let c = cache.get(key);
+  if (!c) {
+    c = new OtterStorageClient({ endpoint, token, policy });
+    cache.set(key, c);
+  }
+  return c;
+}

@@ -1,0 +1,56 @@
+/**
+ * Shapes of the dynamic-provider protocol (mirrors @pulumi/pulumi/dynamic without importing it: provider/ has no
+ * run-time dependency on Pulumi) and small helpers shared by the resource modules.
+ */
+import { z } from "zod";
+import { resolveConfig, ProviderConfig } from "./config";
+import { clientFor, OtterStorageClient } from "./client";
+
+export interface CheckFailure { property: string; reason: string }
+export interface CheckResult<T> { inputs?: T; failures?: CheckFailure[] }
+export interface DiffResult { changes?: boolean; replaces?: string[]; stables?: string[]; deleteBeforeReplace?: boolean }
+export interface CreateResult<T> { id: string; outs?: T }
+export interface ReadResult<T> { id?: string; props?: T }
+export interface UpdateResult<T> { outs?: T }
+
+/** The engine's placeholder for a value not known during preview (sdk/nodejs/runtime/rpc.ts `unknownValue`). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const isUnknown = (v: unknown): boolean => v === UNKNOWN;
+/** True when any part of the value is the unknown placeholder. */
+export function containsUnknown(v: unknown): boolean {
+  if (v === UNKNOWN) return true;
+  if (Array.isArray(v)) return v.some(containsUnknown);
+  if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
+  return false;
+}
+
+/** Key-sorted JSON: the comparison behind every diff (deterministic regardless of key order). */
+export function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, val) =>
+    val && typeof val === "object" && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : val,
+  );
+}
+export const same = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b);
+
+/** Outputs go through Struct.fromJavaScript: plain JSON only (no undefined, Dates, Buffers). */
+export function plain<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+/** zod issues → check failures naming the input property. */
+export function failuresOf(error: z.ZodError, prefix = ""): CheckFailure[] {
+  return error.issues.map((i) => ({
+    property: [prefix, ...i.path.map(String)].filter(Boolean).join("."),
+    reason: i.message,
+  }));
+}
+
+export function connect(): { config: ProviderConfig; client: OtterStorageClient } {
+  const config = resolveConfig();
+  return { config, client: clientFor(config.endpoint, config.token) };
+}
+
+/** The S3 endpoint users should be handed: otterstorage:s3Endpoint when set, else what the service says. */
+export function s3EndpointFor(config: ProviderConfig, serviceEndpoint: string): string {
+  return config.s3Endpoint ?? serviceEndpoint;
+}

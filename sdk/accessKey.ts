@@ -1,0 +1,84 @@
+/**
+ * AccessKey: a bucket-scoped OtterStorage access key as a Pulumi resource. Creating it issues a key, deleting
+ * it revokes it; the secret is always a stack secret (additionalSecretOutputs, forced below).
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+// Relative require inside the package; serialized as require("pulumi-otterstorage/dist/provider/dynamic/accessKey.js").
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const provider: pulumi.dynamic.ResourceProvider = require("../provider/dynamic/accessKey");
+
+export interface AccessKeyArgs {
+  /** The bucket the key is for (keys are isolated per bucket). Changing it issues a new key. */
+  bucket: pulumi.Input<string>;
+  /**
+   * What the key is for, e.g. "backups-restic" or "ci-deploy" (1–64 characters). Changed in place.
+   * @default no label
+   */
+  label?: pulumi.Input<string>;
+  /**
+   * Any string or number; changing it rotates the key: a new key is issued first, dependents move to it, then
+   * the old one is revoked (create-before-delete).
+   * @default none
+   */
+  rotationTrigger?: pulumi.Input<string | number>;
+}
+
+/**
+ * A labelled access key for one bucket. `secretAccessKey` is always an encrypted stack secret.
+ *
+ * @example One key for a bucket
+ * ```ts
+ * import { AccessKey, Bucket } from "pulumi-otterstorage";
+ * const bucket = new Bucket("backups");
+ * const key = new AccessKey("restic", { bucket: bucket.name, label: "backups-restic" });
+ * export const accessKeyId = key.accessKeyId;
+ * export const secretAccessKey = key.secretAccessKey; // shown as [secret]
+ * ```
+ *
+ * @example Two keys, one per integration
+ * ```ts
+ * const ci = new AccessKey("ci", { bucket: bucket.name, label: "ci-deploy" });
+ * const app = new AccessKey("app", { bucket: bucket.name, label: "app-web" });
+ * ```
+ *
+ * @example Rotation without downtime: bump the trigger, `pulumi up` issues the new key before revoking the old
+ * ```ts
+ * const key = new AccessKey("app", { bucket: bucket.name, label: "app-web", rotationTrigger: "2026-q3" });
+ * ```
+ */
+export class AccessKey extends pulumi.dynamic.Resource {
+  /** The access key id (also the resource id), e.g. OTTR4XMPL7KEY9QZ2A0B. */
+  declare readonly accessKeyId: pulumi.Output<string>;
+  /** The secret key. Always secret in state and outputs. */
+  declare readonly secretAccessKey: pulumi.Output<string>;
+  declare readonly bucket: pulumi.Output<string>;
+  declare readonly label: pulumi.Output<string | null>;
+  /** The S3 endpoint to use the key with. */
+  declare readonly endpoint: pulumi.Output<string>;
+  declare readonly region: pulumi.Output<string>;
+  /** RFC 3339 creation time. */
+  declare readonly createdAt: pulumi.Output<string>;
+  declare readonly rotationTrigger: pulumi.Output<string | number | undefined>;
+
+  constructor(name: string, args: AccessKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      {
+        bucket: args?.bucket,
+        label: args?.label,
+        rotationTrigger: args?.rotationTrigger,
+        accessKeyId: undefined,
+        secretAccessKey: undefined,
+        endpoint: undefined,
+        region: undefined,
+        createdAt: undefined,
+      },
+      // Merged last, so a caller's options can add to it but never drop it.
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretAccessKey"] }),
+      "otterstorage",
+      "AccessKey",
+    );
+  }
+}
