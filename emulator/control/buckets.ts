@@ -1,0 +1,89 @@
+/** Handlers of the bucket routes (createBucket, listBuckets, getBucket, updateBucket, deleteBucket). */
+import type { z } from "zod";
+import type * as s from "../../api/schemas";
+import { isoTime } from "../clock";
+import type { BucketRecord } from "../store";
+import { bucketNotFound, legalHoldActive, StoreError } from "../store/errors";
+import type { ControlContext, Handler } from "./context";
+import { decodeCursor, encodeCursor } from "./cursor";
+import { validationFailed } from "./problem";
+
+export function bucketView(ctx: ControlContext, b: BucketRecord): s.Bucket {
+  const { objectCount, sizeBytes } = ctx.objects.stats(b.name);
+  return {
+    name: b.name,
+    region: b.region,
+    storageClass: b.storageClass,
+    versioning: b.versioning,
+    objectLock: b.objectLock ? { ...b.objectLock } : null,
+    legalHold: b.legalHold,
+    lifecycleRules: b.lifecycleRules.map((r) => ({ ...r })),
+    tags: { ...b.tags },
+    objectCount,
+    sizeBytes,
+    endpoint: ctx.s3Url(),
+    createdAt: isoTime(b.createdAt),
+  };
+}
+
+function mustGet(ctx: ControlContext, name: string): BucketRecord {
+  const b = ctx.store.getBucket(name);
+  if (!b) throw bucketNotFound(name);
+  return b;
+}
+
+export const createBucket: Handler = (ctx, { body }) => {
+  const req = body as z.output<typeof s.CreateBucketRequest>;
+  if (req.region !== ctx.region) {
+    throw validationFailed([{ path: "region", message: `this service serves region '${ctx.region}'; use it or omit the field` }]);
+  }
+  try {
+    const b = ctx.store.createBucket({
+      name: req.name,
+      region: req.region,
+      storageClass: req.storageClass,
+      versioning: req.versioning,
+      objectLock: req.objectLock,
+      legalHold: req.legalHold,
+      lifecycleRules: req.lifecycleRules,
+      tags: req.tags,
+    });
+    return { status: 201, body: bucketView(ctx, b) };
+  } catch (e) {
+    if (e instanceof StoreError && e.code === "ValidationFailed" && e.errors) throw validationFailed(e.errors);
+    throw e;
+  }
+};
+
+export const listBuckets: Handler = (ctx, { query }) => {
+  const q = query as z.output<typeof s.ListQuery>;
+  const after = decodeCursor(q.cursor, "after", "string") as string | undefined;
+  const page = ctx.store.listBuckets(q.limit, after);
+  const last = page.items[page.items.length - 1];
+  return {
+    status: 200,
+    body: { buckets: page.items.map((b) => bucketView(ctx, b)), nextCursor: page.more && last ? encodeCursor({ after: last.name }) : null },
+  };
+};
+
+export const getBucket: Handler = (ctx, { params }) => ({ status: 200, body: bucketView(ctx, mustGet(ctx, params.bucket)) });
+
+export const updateBucket: Handler = (ctx, { params, body }) => {
+  const patch = body as z.output<typeof s.UpdateBucketRequest>;
+  return { status: 200, body: bucketView(ctx, ctx.store.updateBucket(params.bucket, patch)) };
+};
+
+export const deleteBucket: Handler = async (ctx, { params, query }) => {
+  const name = params.bucket;
+  const b = mustGet(ctx, name);
+  if (b.legalHold) throw legalHoldActive(name, "deleting the bucket");
+  if (!ctx.objects.isEmpty(name)) {
+    if ((query as { force?: string }).force !== "true") {
+      const { objectCount } = ctx.objects.stats(name);
+      throw new StoreError("BucketNotEmpty", `Bucket '${name}' still holds ${objectCount} object(s) (or versions or uploads). Delete them first, or retry with ?force=true to delete them with the bucket.`);
+    }
+    await ctx.objects.purgeBucket(name);
+  }
+  ctx.store.deleteBucket(name);
+  return { status: 204 };
+};

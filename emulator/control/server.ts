@@ -1,0 +1,252 @@
+/**
+ * Control API v1 server (fastify). Routes come from api/routes.ts as data; this module wires each operationId to
+ * its handler and owns the cross-cutting parts in one place: rate limit -> bearer auth (onRequest, before the body
+ * is read), JSON-only body parsing, zod validation naming each bad field, idempotent replays, the problem+json error
+ * boundary, 404/405 for unknown routes, and one log line per request.
+ */
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import * as crypto from "crypto";
+import type { AddressInfo } from "net";
+import { ROUTES, RouteSpec } from "../../api/routes";
+import { PROBLEM_CONTENT_TYPE, ControlErrorCode, CONTROL_ERRORS } from "../../api/errors";
+import { IDEMPOTENCY_WINDOW_SECONDS } from "../../api/schemas";
+import { buildOpenApi, CONTROL_API_VERSION } from "../../api/openapi";
+import { isoTime } from "../clock";
+import { Logger, silentLogger } from "../log";
+import { Store, requestHash } from "../store";
+import { StoreError } from "../store/errors";
+import { safeEqual } from "../store/crypto";
+import type { Answer, ControlContext, Handler, ObjectStats } from "./context";
+import { ControlProblem, problemBody, validationFailed, zodFieldErrors } from "./problem";
+import { RateLimiter, RateLimitOptions } from "./ratelimit";
+import * as buckets from "./buckets";
+import * as keys from "./accessKeys";
+
+export interface ControlServerOptions {
+  store: Store;
+  objects: ObjectStats;
+  /** The account token requests must present as `Authorization: Bearer <token>`. */
+  token: string;
+  /** S3 URL of this instance, reported as `endpoint`. A function, so it can be known after both listeners start. */
+  s3Url: string | (() => string);
+  region: string;
+  host?: string;
+  port?: number;
+  log?: Logger;
+  rateLimit?: RateLimitOptions;
+  /** Largest accepted JSON body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+}
+
+export interface ControlServer {
+  url: string;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+type OperationId = (typeof ROUTES)[number]["operationId"];
+
+const HANDLERS: Record<Exclude<OperationId, "getHealth" | "getOpenApi">, Handler> = {
+  createBucket: buckets.createBucket,
+  listBuckets: buckets.listBuckets,
+  getBucket: buckets.getBucket,
+  updateBucket: buckets.updateBucket,
+  deleteBucket: buckets.deleteBucket,
+  createAccessKey: keys.createAccessKey,
+  listAccessKeys: keys.listAccessKeys,
+  getAccessKey: keys.getAccessKey,
+  updateAccessKey: keys.updateAccessKey,
+  revokeAccessKey: keys.revokeAccessKey,
+  createTemporaryCredentials: keys.createTemporaryCredentials,
+};
+
+const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
+const ROUTE_PATTERNS: Array<{ method: string; re: RegExp }> = (ROUTES as readonly RouteSpec[]).map((r) => ({
+  method: r.method,
+  re: new RegExp("^" + r.path.replace(/:(\w+)/g, "[^/]+") + "$"),
+}));
+
+declare module "fastify" {
+  interface FastifyRequest {
+    problemCode?: string;
+  }
+}
+
+export async function startControlServer(opts: ControlServerOptions): Promise<ControlServer> {
+  const log = opts.log ?? silentLogger;
+  const store = opts.store;
+  const s3Url = typeof opts.s3Url === "function" ? opts.s3Url : () => opts.s3Url as string;
+  const ctx: ControlContext = { store, objects: opts.objects, s3Url, region: opts.region };
+  const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit, store.clock) : undefined;
+  const openApi = JSON.stringify(buildOpenApi());
+  const windowMs = IDEMPOTENCY_WINDOW_SECONDS * 1000;
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    genReqId: () => crypto.randomBytes(8).toString("hex"),
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  });
+
+  app.decorateRequest("problemCode", undefined);
+
+  // JSON only. Anything else with a body is 415 (fastify's FST_ERR_CTP_INVALID_MEDIA_TYPE).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(["application/json", "application/merge-patch+json"], { parseAs: "string" }, (_req, raw, done) => {
+    const text = String(raw);
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (e) {
+      done(new ControlProblem("MalformedJson", `The body is not valid JSON (${(e as Error).message.slice(0, 120)}). Send a JSON object.`), undefined);
+    }
+  });
+
+  const sendProblem = (req: FastifyRequest, reply: FastifyReply, code: ControlErrorCode, detail: string, errors?: StoreError["errors"], headers?: Record<string, string>) => {
+    req.problemCode = code;
+    if (headers) for (const [k, v] of Object.entries(headers)) reply.header(k, v);
+    return reply
+      .code(CONTROL_ERRORS[code].status)
+      .header("content-type", PROBLEM_CONTENT_TYPE)
+      .header("cache-control", "no-store")
+      .send(JSON.stringify(problemBody(code, detail, req.id, errors)));
+  };
+
+  app.setErrorHandler((err: unknown, req, reply) => {
+    if (err instanceof StoreError) {
+      return sendProblem(req, reply, err.code, err.detail, err.errors, err instanceof ControlProblem ? err.headers : undefined);
+    }
+    const fe = err as { code?: string; statusCode?: number; message?: string };
+    if (fe.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+      return sendProblem(req, reply, "UnsupportedMediaType", `Content-Type '${String(req.headers["content-type"] ?? "").slice(0, 100)}' is not accepted. Send the body as application/json.`);
+    }
+    if (fe.code === "FST_ERR_CTP_BODY_TOO_LARGE") return sendProblem(req, reply, "PayloadTooLarge", "The body is larger than this service accepts (1 MiB). Send a smaller request.");
+    if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return sendProblem(req, reply, "ValidationFailed", `The request could not be read: ${String(fe.message ?? "bad request").slice(0, 200)}`);
+    }
+    log.error(`control request ${req.id} failed`, err);
+    return sendProblem(req, reply, "InternalError", `The service failed to answer. Retry; if it persists, look for request ${req.id} in the service log.`);
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const pathOnly = req.url.split("?")[0];
+    const allowed = ROUTE_PATTERNS.filter((p) => p.re.test(pathOnly)).map((p) => p.method);
+    if (allowed.length) {
+      if (allowed.includes("GET")) allowed.push("HEAD");
+      return sendProblem(req, reply, "MethodNotAllowed", `${req.method} is not allowed on ${pathOnly}; use ${[...new Set(allowed)].join(", ")}.`, undefined, {
+        allow: [...new Set(allowed)].join(", "),
+      });
+    }
+    return sendProblem(req, reply, "RouteNotFound", `There is no route ${pathOnly}. See GET /v1/openapi.json for the routes of Control API v1.`);
+  });
+
+  // Rate limit, then auth: both before the body is parsed.
+  app.addHook("onRequest", async (req) => {
+    const spec = (req.routeOptions.config as { spec?: RouteSpec }).spec;
+    if (!spec) return;
+    if (limiter && spec.operationId !== "getHealth") {
+      const wait = limiter.take();
+      if (wait > 0) throw new ControlProblem("RateLimited", `Too many requests; retry after ${wait} s.`, undefined, { "retry-after": String(wait) });
+    }
+    if (!spec.auth) return;
+    const h = req.headers.authorization;
+    const m = typeof h === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+    if (!m || !safeEqual(m[1], opts.token)) {
+      throw new ControlProblem(
+        "Unauthorized",
+        h ? "The account token is not valid. Send Authorization: Bearer <account token> with the token printed on start (or OTTERSTORAGE_TOKEN)." : "Send Authorization: Bearer <account token>.",
+        undefined,
+        { "www-authenticate": 'Bearer realm="otterstorage"' },
+      );
+    }
+  });
+
+  app.addHook("onResponse", async (req, reply) => {
+    const spec = (req.routeOptions.config as { spec?: RouteSpec }).spec;
+    log.request({ plane: "control", method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime, requestId: req.id, operation: spec?.operationId, code: req.problemCode });
+  });
+
+  for (const spec of ROUTES as readonly RouteSpec[]) {
+    app.route({
+      method: spec.method,
+      url: spec.path,
+      config: { spec },
+      handler: async (req, reply) => {
+        reply.header("cache-control", "no-store");
+        if (spec.operationId === "getHealth") {
+          return reply.code(200).type("application/json").send(JSON.stringify({ status: "ok", version: CONTROL_API_VERSION, region: opts.region, time: isoTime(store.clock.now()) }));
+        }
+        if (spec.operationId === "getOpenApi") return reply.code(200).type("application/json").send(openApi);
+
+        const params = req.params as Record<string, string>;
+        let query: unknown = req.query;
+        if (spec.query) {
+          const q = spec.query.safeParse(req.query ?? {});
+          if (!q.success) throw validationFailed(zodFieldErrors(q.error, "query"));
+          query = q.data;
+        }
+        let body: unknown = undefined;
+        if (spec.body) {
+          let input = req.body;
+          if (spec.operationId === "updateBucket" && input && typeof input === "object" && !Array.isArray(input) && "objectLock" in input) {
+            throw new ControlProblem("ObjectLockImmutable", `Object lock of bucket '${params.bucket}' can only be set when the bucket is created. Remove objectLock from the PATCH; to change it, create a new bucket and copy the objects.`, [
+              { path: "objectLock", message: "can only be set at creation" },
+            ]);
+          }
+          if (input === undefined && spec.method === "POST" && spec.body.safeParse({}).success) input = {};
+          const b = spec.body.safeParse(input);
+          if (!b.success) throw validationFailed(zodFieldErrors(b.error));
+          body = b.data;
+        }
+
+        const handler = HANDLERS[spec.operationId as keyof typeof HANDLERS];
+        const call = { params, query, body };
+
+        let answer: Answer;
+        const idemKey = spec.idempotent ? req.headers["idempotency-key"] : undefined;
+        if (idemKey !== undefined) {
+          if (typeof idemKey !== "string" || !IDEMPOTENCY_KEY_RE.test(idemKey)) {
+            throw validationFailed([{ path: "header.Idempotency-Key", message: "must be 1 to 255 visible ASCII characters (e.g. a UUID), sent once" }]);
+          }
+          // Everything from lookup to record is synchronous: no other request can interleave.
+          const scope = `${spec.operationId}:${params.bucket ?? ""}`;
+          const hash = requestHash({ params, body });
+          const prior = store.idempotencyLookup(scope, idemKey, windowMs);
+          if (prior) {
+            if (prior.requestHash !== hash) {
+              throw new ControlProblem("IdempotencyKeyReused", `Idempotency-Key '${idemKey.slice(0, 64)}' was already used with a different request body on this route. Use a new key for a different request.`);
+            }
+            return reply.code(prior.status).type("application/json").header("idempotent-replayed", "true").send(prior.body);
+          }
+          const a = handler(ctx, call);
+          if (a instanceof Promise) throw new Error(`idempotent handler ${spec.operationId} must be synchronous`);
+          answer = a;
+          if (answer.status >= 200 && answer.status < 300) {
+            store.idempotencyRecord({ scope, key: idemKey, requestHash: hash, status: answer.status, body: JSON.stringify(answer.body), bucket: params.bucket ?? "", credentialId: answer.credentialId });
+          }
+        } else {
+          answer = await handler(ctx, call);
+        }
+
+        if (spec.response) {
+          const check = spec.response.safeParse(answer.body);
+          if (!check.success) throw new Error(`answer of ${spec.operationId} does not match its schema: ${check.error.issues.map((i) => i.path.join(".")).join(", ")}`);
+        }
+        reply.code(answer.status);
+        if (answer.body === undefined) return reply.send();
+        return reply.type("application/json").send(JSON.stringify(answer.body));
+      },
+    });
+  }
+
+  const address = await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 0 });
+  void address;
+  const info = app.server.address() as AddressInfo;
+  const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
+  return {
+    url: `http://${host}:${info.port}`,
+    app,
+    close: () => app.close(),
+  };
+}

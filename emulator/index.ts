@@ -1,0 +1,127 @@
+/**
+ * Local OtterStorage in-process: `startOtterStorage(opts)` opens the Store, starts the S3 data plane and the Control
+ * API v1 listener, and returns their URLs, the account token and `stop()`. The CLI (./cli.ts) wraps it.
+ *
+ *   const os = await startOtterStorage({ memory: true });
+ *   // os.controlUrl, os.s3Url, os.token ... await os.stop();
+ */
+import { DEFAULT_REGION, IDEMPOTENCY_WINDOW_SECONDS } from "../api/schemas";
+import { Clock, systemClock } from "./clock";
+import { Logger, silentLogger } from "./log";
+import { Store } from "./store";
+import { startControlServer } from "./control/server";
+import type { RateLimitOptions } from "./control/ratelimit";
+import { ObjectStore } from "./s3/objects";
+import { startS3Server } from "./s3/server";
+
+export { ManualClock, systemClock } from "./clock";
+export type { Clock } from "./clock";
+export { createLogger, silentLogger } from "./log";
+export type { Logger } from "./log";
+export { Store } from "./store";
+
+export interface StartOptions {
+  /** Where the database, master.key and object bodies live. Without it (and without `memory`) the instance is in memory. */
+  dataDir?: string;
+  /** Throw-away instance: ':memory:' database, random master key, nothing kept. */
+  memory?: boolean;
+  /** Interface for both listeners. Default 127.0.0.1. */
+  host?: string;
+  /** 0 (default) = any free port. */
+  controlPort?: number;
+  s3Port?: number;
+  /** Account token. Default: env OTTERSTORAGE_TOKEN, else the one generated on first start and kept in the data dir. */
+  token?: string;
+  clock?: Clock;
+  log?: Logger;
+  /** Optional Control API rate limit (429 RateLimited with Retry-After). */
+  rateLimit?: RateLimitOptions;
+  /** Region served. Default eu-mad. */
+  region?: string;
+}
+
+export interface OtterStorage {
+  controlUrl: string;
+  s3Url: string;
+  region: string;
+  token: string;
+  /** null for an in-memory instance. */
+  dataDir: string | null;
+  clock: Clock;
+  store: Store;
+  objects: ObjectStore;
+  /** Runs lifecycle expiration now (the S3 plane's); resolves when done. */
+  runLifecycle(): Promise<unknown>;
+  /** Closes both listeners and the database (flushing lastUsedAt). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const TOKEN_RE = /^[\x21-\x7e]{8,512}$/;
+
+function checkPort(name: string, v: number | undefined): number {
+  const p = v ?? 0;
+  if (!Number.isInteger(p) || p < 0 || p > 65535) throw new RangeError(`${name} must be an integer port 0..65535 (0 = any free port); got ${String(v)}`);
+  return p;
+}
+
+export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterStorage> {
+  const host = opts.host ?? "127.0.0.1";
+  const region = opts.region ?? DEFAULT_REGION;
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? silentLogger;
+  const controlPort = checkPort("controlPort", opts.controlPort);
+  const s3Port = checkPort("s3Port", opts.s3Port);
+  const memory = opts.memory === true || !opts.dataDir;
+
+  const store = new Store({ dataDir: memory ? null : opts.dataDir, memory, clock, log });
+  const cleanups: Array<() => Promise<void> | void> = [() => store.close()];
+  const undo = async () => {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch {
+        /* best effort while failing to start */
+      }
+    }
+  };
+  try {
+    const token = opts.token ?? process.env.OTTERSTORAGE_TOKEN ?? store.accountToken();
+    if (!TOKEN_RE.test(token)) {
+      throw new Error("The account token (token option or OTTERSTORAGE_TOKEN) must be 8 to 512 visible ASCII characters without spaces");
+    }
+    store.prune(IDEMPOTENCY_WINDOW_SECONDS * 1000);
+    const pruneTimer = setInterval(() => {
+      try {
+        store.prune(IDEMPOTENCY_WINDOW_SECONDS * 1000);
+      } catch (e) {
+        log.error("pruning expired records failed", e);
+      }
+    }, 3600_000);
+    pruneTimer.unref();
+    cleanups.push(() => clearInterval(pruneTimer));
+
+    const objects = new ObjectStore(store);
+    const s3 = await startS3Server({ store, objects, host, port: s3Port, region, log });
+    cleanups.push(() => s3.close());
+    const control = await startControlServer({ store, objects, token, s3Url: s3.url, region, host, port: controlPort, log, rateLimit: opts.rateLimit });
+    cleanups.push(() => control.close());
+
+    let stopping: Promise<void> | undefined;
+    const lifecycle = objects as unknown as { runLifecycle?: () => unknown };
+    return {
+      controlUrl: control.url,
+      s3Url: s3.url,
+      region,
+      token,
+      dataDir: store.dataDir,
+      clock,
+      store,
+      objects,
+      runLifecycle: async () => (typeof lifecycle.runLifecycle === "function" ? await lifecycle.runLifecycle() : undefined),
+      stop: () => (stopping ??= undo()),
+    };
+  } catch (e) {
+    await undo();
+    throw e;
+  }
+}
