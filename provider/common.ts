@@ -39,10 +39,13 @@ export function plain<T>(v: T): T {
 
 /** zod issues → check failures naming the input property. */
 export function failuresOf(error: z.ZodError, prefix = ""): CheckFailure[] {
-  return error.issues.map((i) => ({
-    property: [prefix, ...i.path.map(String)].filter(Boolean).join("."),
-    reason: i.message,
-  }));
+  const byProperty = new Map<string, string[]>();
+  for (const i of error.issues) {
+    const property = [prefix, ...i.path.map(String)].filter(Boolean).join(".");
+    byProperty.set(property, [...(byProperty.get(property) ?? []), i.message]);
+  }
+  // One failure per property, every reason in it.
+  return [...byProperty].map(([property, reasons]) => ({ property, reason: [...new Set(reasons)].join("; ") }));
 }
 
 export function connect(): { config: ProviderConfig; client: OtterStorageClient } {
