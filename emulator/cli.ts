@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+/**
+ * otterstorage-local: runs Local OtterStorage (Control API v1 + S3 data plane) until SIGINT/SIGTERM.
+ * Prints one JSON `ready` line first (machine-readable), then one human-readable log line per request.
+ * Exit codes: 0 clean shutdown, 1 failed to start, 2 bad command line.
+ */
+import * as os from "os";
+import * as path from "path";
+import { parseArgs } from "util";
+import { startOtterStorage } from "./index";
+import { createLogger } from "./log";
+
+const USAGE = `Usage: otterstorage-local [options]
+
+Runs Local OtterStorage: the OtterStorage Control API v1 and the S3 data plane, on loopback by default.
+
+Options:
+  --data-dir <dir>        Where metadata, object bodies and master.key live (default: ~/.otterstorage-local)
+  --memory                Keep everything in memory; nothing is written to disk (ignores --data-dir)
+  --control-port <port>   Control API port (default 0 = any free port)
+  --s3-port <port>        S3 data plane port (default 0 = any free port)
+  --host <host>           Interface to listen on (default 127.0.0.1)
+  --rate-limit <n>        Limit the Control API to n requests per second (429 with Retry-After beyond)
+  -h, --help              Show this help
+
+The account token is taken from OTTERSTORAGE_TOKEN, or generated on first start and kept (encrypted) in the data dir.
+On start, one JSON line is printed to stdout:
+  {"event":"ready","controlUrl":...,"s3Url":...,"region":"eu-mad","token":...,"dataDir":...}
+followed by one log line per request. SIGINT/SIGTERM shut down cleanly (exit 0).
+`;
+
+class UsageError extends Error {}
+
+function port(flag: string, v: string | undefined): number {
+  if (v === undefined) return 0;
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError(`${flag} must be a port number 0..65535 (0 = any free port); got '${v}'`);
+  return Number(v);
+}
+
+export function parseCli(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        "data-dir": { type: "string" },
+        memory: { type: "boolean" },
+        "control-port": { type: "string" },
+        "s3-port": { type: "string" },
+        host: { type: "string" },
+        "rate-limit": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return { help: true as const };
+  if (v.host !== undefined && v.host.trim() === "") throw new UsageError("--host must not be empty");
+  let rateLimit: { requestsPerSecond: number } | undefined;
+  if (v["rate-limit"] !== undefined) {
+    const n = Number(v["rate-limit"]);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--rate-limit must be a number of requests per second > 0; got '${v["rate-limit"]}'`);
+    rateLimit = { requestsPerSecond: n };
+  }
+  return {
+    help: false as const,
+    memory: v.memory === true,
+    dataDir: v.memory ? undefined : path.resolve(v["data-dir"] ?? path.join(os.homedir(), ".otterstorage-local")),
+    controlPort: port("--control-port", v["control-port"]),
+    s3Port: port("--s3-port", v["s3-port"]),
+    host: v.host ?? "127.0.0.1",
+    rateLimit,
+  };
+}
+
+async function main(): Promise<void> {
+  let cfg;
+  try {
+    cfg = parseCli(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`otterstorage-local: ${e.message}\nRun 'otterstorage-local --help' for usage.\n`);
+    process.exit(2);
+  }
+  if (cfg.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const log = createLogger();
+  let instance;
+  try {
+    instance = await startOtterStorage({
+      memory: cfg.memory,
+      dataDir: cfg.dataDir,
+      controlPort: cfg.controlPort,
+      s3Port: cfg.s3Port,
+      host: cfg.host,
+      rateLimit: cfg.rateLimit,
+      log,
+    });
+  } catch (e) {
+    process.stderr.write(`otterstorage-local: could not start: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  const h = instance;
+  process.stdout.write(
+    JSON.stringify({ event: "ready", controlUrl: h.controlUrl, s3Url: h.s3Url, region: h.region, token: h.token, dataDir: h.dataDir }) + "\n",
+  );
+  log.info(`Local OtterStorage ready: control API ${h.controlUrl}, S3 ${h.s3Url}, region ${h.region}, data ${h.dataDir ?? "in memory"}`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      log.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(`${signal}: shutting down`);
+    h.stop().then(
+      () => process.exit(0),
+      (e) => {
+        log.error("shutdown failed", e);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`otterstorage-local: ${(e as Error).message}\n`);
+    process.exit(1);
+  });
+}
