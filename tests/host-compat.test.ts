@@ -8,4 +8,6 @@ import { COMPAT_HOST_SCRIPT, COMPAT_NODE } from "./support/host";
 
 describeHostScenario("dynamic-provider host (Node 22, newest @pulumi/pulumi 3.x from .cache/compat)", () =>
   fs.existsSync(COMPAT_NODE) && fs.existsSync(COMPAT_HOST_SCRIPT) ? { node: COMPAT_NODE, hostScript: COMPAT_HOST_SCRIPT } : undefined,
+  // 3.249+ is the line that requires Node 22: proves the newer host really ran.
+  /^3\.(249|2[5-9]\d|[3-9]\d\d)\./,
 );

@@ -80,7 +80,7 @@ async function roundTrip(outs: Record<string, any>, bucket: string, key: string,
 }
 
 /** Defines the scenario as ordered `it`s. `hostOptions()` returning undefined skips the suite (this.skip()). */
-export function describeHostScenario(title: string, hostOptions: () => HostOptions | undefined): void {
+export function describeHostScenario(title: string, hostOptions: () => HostOptions | undefined, expectVersion: RegExp = /^3\./): void {
   describe(title, function () {
     let os: OtterStorage;
     let proxy: Awaited<ReturnType<typeof flakyProxy>>;
@@ -109,6 +109,10 @@ export function describeHostScenario(title: string, hostOptions: () => HostOptio
       await host?.stop();
       await proxy?.close();
       await os?.stop();
+    });
+
+    it("runs the expected @pulumi/pulumi host (GetPluginInfo)", async () => {
+      assert.match(await host.pluginVersion(), expectVersion);
     });
 
     it("previews a new key with an unknown bucket without check failures", async () => {
