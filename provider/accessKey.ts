@@ -39,6 +39,9 @@ const FIELD_SCHEMAS: Record<string, z.ZodType> = {
   rotationTrigger: z.union([z.string(), z.number().finite()], { error: "must be a string or a number, e.g. \"2026-q3\" or 3" }),
 };
 
+/** The input names `check` accepts (schema.json and the SDK's AccessKeyArgs must match). */
+export const ACCESS_KEY_INPUTS = Object.keys(FIELD_SCHEMAS);
+
 export async function check(_olds: Partial<AccessKeyInputs>, news: AccessKeyInputs): Promise<CheckResult<AccessKeyInputs>> {
   const failures: CheckFailure[] = [];
   if (news.bucket === undefined || news.bucket === null || news.bucket === "") {

@@ -59,6 +59,9 @@ const FIELD_SCHEMAS: Record<string, z.ZodType> = {
   __logicalName: z.string(),
 };
 
+/** The input names `check` accepts (schema.json and the SDK's BucketArgs must match; tests/provider-schema.test.ts). */
+export const BUCKET_INPUTS = Object.keys(FIELD_SCHEMAS).filter((k) => !k.startsWith("__"));
+
 /** Validates every field (before any side effect) and settles the bucket name. */
 export async function check(olds: Partial<BucketInputs>, news: BucketInputs): Promise<CheckResult<BucketInputs>> {
   const failures: CheckFailure[] = [];
