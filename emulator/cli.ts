@@ -91,7 +91,29 @@ async function main(): Promise<void> {
     return;
   }
   const log = createLogger();
-  let instance;
+  // Signal handlers go in before anything is printed: a supervisor that signals right after the ready line must
+  // get a clean shutdown, not the default "killed by signal".
+  let instance: Awaited<ReturnType<typeof startOtterStorage>> | undefined;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      log.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(`${signal}: shutting down`);
+    if (!instance) return; // still starting: stopped right after start below
+    instance.stop().then(
+      () => process.exit(0),
+      (e) => {
+        log.error("shutdown failed", e);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+
   try {
     instance = await startOtterStorage({
       memory: cfg.memory,
@@ -107,29 +129,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const h = instance;
+  if (stopping) {
+    await h.stop();
+    process.exit(0);
+  }
   process.stdout.write(
     JSON.stringify({ event: "ready", controlUrl: h.controlUrl, s3Url: h.s3Url, region: h.region, token: h.token, dataDir: h.dataDir }) + "\n",
   );
   log.info(`Local OtterStorage ready: control API ${h.controlUrl}, S3 ${h.s3Url}, region ${h.region}, data ${h.dataDir ?? "in memory"}`);
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) {
-      log.warn(`${signal} again: exiting without waiting`);
-      process.exit(1);
-    }
-    stopping = true;
-    log.info(`${signal}: shutting down`);
-    h.stop().then(
-      () => process.exit(0),
-      (e) => {
-        log.error("shutdown failed", e);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 if (require.main === module) {

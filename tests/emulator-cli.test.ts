@@ -1,0 +1,126 @@
+import * as assert from "node:assert/strict";
+import { spawn, spawnSync, ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { control } from "./support/emulator";
+
+const CLI = path.resolve(__dirname, "..", "emulator", "cli.js");
+
+interface Running {
+  child: ChildProcess;
+  ready: Record<string, unknown>;
+  stdout: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Spawns the CLI and resolves on its first stdout line (rejects if it exits first or after 30 s). */
+function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Running> {
+  const childEnv = { ...process.env, ...env };
+  if (!("OTTERSTORAGE_TOKEN" in env)) delete childEnv.OTTERSTORAGE_TOKEN;
+  const child = spawn(process.execPath, [CLI, ...args], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve, reject) => {
+    const guard = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`no ready line within 30 s; stderr: ${err}`));
+    }, 30_000);
+    child.stderr!.on("data", (d) => (err += d));
+    child.stdout!.on("data", (d) => {
+      const before = out;
+      out += d;
+      if (!before.includes("\n") && out.includes("\n")) {
+        clearTimeout(guard);
+        try {
+          resolve({ child, ready: JSON.parse(out.slice(0, out.indexOf("\n"))), stdout: () => out, exit });
+        } catch (e) {
+          child.kill("SIGKILL");
+          reject(new Error(`first line is not JSON: ${out.slice(0, out.indexOf("\n"))}`));
+        }
+      }
+    });
+    void exit.then(({ code }) => {
+      clearTimeout(guard);
+      reject(new Error(`exited (${code}) before ready; stderr: ${err}`));
+    });
+  });
+}
+
+describe("otterstorage-local (CLI)", function () {
+  const dirs: string[] = [];
+  const children: ChildProcess[] = [];
+  after(() => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it("prints exactly one JSON ready line first, serves the control API, logs requests without secrets, and exits 0 on SIGTERM", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "otter-cli-"));
+    dirs.push(dir);
+    const r = await startCli(["--data-dir", dir]);
+    children.push(r.child);
+    assert.deepEqual(Object.keys(r.ready), ["event", "controlUrl", "s3Url", "region", "token", "dataDir"]);
+    assert.equal(r.ready.event, "ready");
+    assert.equal(r.ready.region, "eu-mad");
+    assert.equal(r.ready.dataDir, dir);
+    assert.match(String(r.ready.controlUrl), /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(String(r.ready.s3Url), /^http:\/\/127\.0\.0\.1:\d+$/);
+    const api = control({ controlUrl: String(r.ready.controlUrl), token: String(r.ready.token) });
+    assert.equal((await api.post("/v1/buckets", { name: "cli-bucket" })).status, 201);
+    const key = (await api.post("/v1/buckets/cli-bucket/access-keys", { label: "x" })).body;
+    const tmp = (await api.post("/v1/buckets/cli-bucket/temporary-credentials", {})).body;
+    assert.equal((await api.get("/v1/buckets", { token: "wrong-token-1234" })).status, 401);
+    r.child.kill("SIGTERM");
+    const { code } = await r.exit;
+    assert.equal(code, 0);
+    const [, ...logLines] = r.stdout().trim().split("\n");
+    assert.ok(logLines.some((l) => /POST \/v1\/buckets\/cli-bucket\/access-keys 201/.test(l)), logLines.join("\n"));
+    assert.ok(logLines.some((l) => / 401 /.test(l)));
+    const logs = logLines.join("\n");
+    for (const s of [String(r.ready.token), key.secretAccessKey, tmp.secretAccessKey, tmp.sessionToken, "wrong-token-1234"]) {
+      assert.ok(!logs.includes(s), "a secret or token reached the log");
+    }
+    assert.ok(!/authorization/i.test(logs));
+  });
+
+  it("keeps its generated token across restarts on the same data dir, and uses OTTERSTORAGE_TOKEN when set", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "otter-cli-"));
+    dirs.push(dir);
+    const a = await startCli(["--data-dir", dir]);
+    children.push(a.child);
+    a.child.kill("SIGINT");
+    assert.equal((await a.exit).code, 0);
+    const b = await startCli(["--data-dir", dir]);
+    children.push(b.child);
+    assert.equal(b.ready.token, a.ready.token);
+    b.child.kill("SIGTERM");
+    await b.exit;
+    const c = await startCli(["--memory"], { OTTERSTORAGE_TOKEN: "from-the-environment" });
+    children.push(c.child);
+    assert.equal(c.ready.token, "from-the-environment");
+    assert.equal(c.ready.dataDir, null);
+    c.child.kill("SIGTERM");
+    assert.equal((await c.exit).code, 0);
+  });
+
+  it("exits 2 with a clear message on a bad flag or a bad port", () => {
+    for (const args of [["--bogus"], ["--control-port", "http"], ["--s3-port", "70000"], ["--memory", "extra"]]) {
+      const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 30_000 });
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, /^otterstorage-local: .+\nRun 'otterstorage-local --help' for usage\.\n$/);
+      assert.equal(r.stdout, "");
+    }
+  });
+
+  it("prints usage for --help and exits 0", () => {
+    const r = spawnSync(process.execPath, [CLI, "--help"], { encoding: "utf8", timeout: 30_000 });
+    assert.equal(r.status, 0);
+    for (const flag of ["--data-dir", "--memory", "--control-port", "--s3-port", "--host"]) assert.ok(r.stdout.includes(flag), flag);
+  });
+
+  it("starts with a #!/usr/bin/env node shebang", () => {
+    assert.ok(fs.readFileSync(CLI, "utf8").startsWith("#!/usr/bin/env node\n"));
+  });
+});
