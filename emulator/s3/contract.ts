@@ -1,6 +1,6 @@
 /**
- * The slice of emulator/store (helper A's Store) and emulator/log that the S3 data plane relies on, written as
- * structural interfaces so this folder compiles on its own. The real Store satisfies them (docs/architecture.md).
+ * The slice of emulator/store (Store) and emulator/log (Logger) that the S3 data plane relies on, as structural
+ * interfaces: the real Store and Logger satisfy them (docs/architecture.md), and this folder stays testable alone.
  */
 import type { LifecycleRule } from "../../api/schemas";
 
@@ -9,27 +9,24 @@ export interface Clock {
 }
 
 export interface BucketRecord {
-  name: string;
-  region: string;
-  storageClass: string;
-  versioning: "Unversioned" | "Enabled" | "Suspended";
-  objectLock: { mode: "GOVERNANCE" | "COMPLIANCE"; days: number } | null;
-  legalHold: boolean;
-  lifecycleRules: LifecycleRule[];
-  tags: Record<string, string>;
-  createdAt: number;
+  readonly name: string;
+  readonly region: string;
+  readonly versioning: "Unversioned" | "Enabled" | "Suspended";
+  readonly objectLock: { readonly mode: "GOVERNANCE" | "COMPLIANCE"; readonly days: number } | null;
+  readonly legalHold: boolean;
+  readonly lifecycleRules: readonly LifecycleRule[];
+  readonly createdAt: number;
 }
 
 export interface CredentialRecord {
-  kind: "permanent" | "temporary";
-  accessKeyId: string;
-  bucket: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiresAt?: number;
+  readonly kind: "permanent" | "temporary";
+  readonly accessKeyId: string;
+  readonly bucket: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiresAt?: number;
 }
 
-/** better-sqlite3 Database, kept loose so either side can evolve. */
 export type Db = import("better-sqlite3").Database;
 
 export interface StoreLike {
@@ -37,15 +34,27 @@ export interface StoreLike {
   readonly dataDir: string | null;
   readonly clock: Clock;
   getBucket(name: string): BucketRecord | undefined;
-  updateBucket(name: string, patch: Partial<Pick<BucketRecord, "versioning" | "lifecycleRules">>): BucketRecord;
+  updateBucket(name: string, patch: { versioning?: "Enabled" | "Suspended"; lifecycleRules?: LifecycleRule[] }): BucketRecord;
   resolveCredential(accessKeyId: string): CredentialRecord | undefined;
   noteKeyUsed(accessKeyId: string): void;
   migrate(name: string, sql: string): void;
 }
 
+export interface RequestLogEntryLike {
+  plane: "control" | "s3";
+  method: string;
+  url: string;
+  status: number;
+  ms: number;
+  requestId: string;
+  accessKeyId?: string;
+  operation?: string;
+  code?: string;
+}
+
 export interface LoggerLike {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-  debug?(msg: string, fields?: Record<string, unknown>): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, err?: unknown): void;
+  request(entry: RequestLogEntryLike): void;
 }

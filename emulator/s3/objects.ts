@@ -1,13 +1,374 @@
-/** Object metadata (SQLite) and body files for the S3 data plane. Stub; the real store follows. */
+/**
+ * Object metadata (SQLite tables registered through store.migrate) and body files under <dataDir>/objects.
+ *
+ * Body files are named by random ids, never by object key, so no key ("../x", "/etc/passwd", "a/../../b") can
+ * address a path outside objects/. A body is written to objects/tmp, fsynced, renamed into objects/data/<xx>/,
+ * the directory fsynced, and only then is its row committed; a crash leaves at most an unreferenced file, which
+ * `start()` removes. With `memory: true` stores (dataDir null) the files live in a temp dir removed on close.
+ */
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import * as os from "node:os";
+import * as path from "node:path";
+import { randomBytes } from "node:crypto";
+import type { Statement } from "better-sqlite3";
 import type { StoreLike } from "./contract";
+import { runLifecycleOnce, type LifecycleReport } from "./lifecycle";
+
+export const NULL_VERSION = "null";
+
+export interface StoredMeta {
+  /** x-amz-meta-* (lower-case names without the prefix). */
+  user?: Record<string, string>;
+  /** Content-Encoding, Cache-Control, Content-Disposition, Content-Language, Expires. */
+  headers?: Record<string, string>;
+  checksum?: { algorithm: string; value: string };
+  partsCount?: number;
+}
+
+export interface ObjectVersion {
+  bucket: string;
+  key: string;
+  versionId: string;
+  seq: number;
+  isLatest: boolean;
+  deleteMarker: boolean;
+  size: number;
+  etag: string;
+  contentType: string | null;
+  lastModified: number;
+  meta: StoredMeta;
+  file: string | null;
+  retainUntil: number | null;
+  noncurrentSince: number | null;
+}
+
+export interface UploadRecord {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  initiated: number;
+  contentType: string | null;
+  meta: StoredMeta;
+}
+
+export interface PartRecord {
+  partNumber: number;
+  size: number;
+  etag: string;
+  file: string;
+  lastModified: number;
+  checksum: string | null;
+}
+
+/** A body already durable on disk (renamed into place), ready to be referenced by a row. */
+export interface DurableBody {
+  file: string;
+  size: number;
+  md5: string;
+}
+
+const MIGRATION = `
+CREATE TABLE s3_objects (
+  bucket TEXT NOT NULL, key TEXT NOT NULL, version_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  is_latest INTEGER NOT NULL, delete_marker INTEGER NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
+  content_type TEXT, last_modified INTEGER NOT NULL, meta TEXT NOT NULL, file TEXT,
+  retain_until INTEGER, noncurrent_since INTEGER,
+  PRIMARY KEY (bucket, key, version_id)
+);
+CREATE INDEX s3_objects_current ON s3_objects (bucket, key) WHERE is_latest = 1;
+CREATE INDEX s3_objects_seq ON s3_objects (bucket, key, seq);
+CREATE TABLE s3_uploads (
+  upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL, initiated INTEGER NOT NULL,
+  content_type TEXT, meta TEXT NOT NULL
+);
+CREATE INDEX s3_uploads_bucket ON s3_uploads (bucket, key, initiated);
+CREATE TABLE s3_parts (
+  upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
+  file TEXT NOT NULL, last_modified INTEGER NOT NULL, checksum TEXT,
+  PRIMARY KEY (upload_id, part_number)
+);
+`;
+
+interface Row {
+  bucket: string; key: string; version_id: string; seq: number; is_latest: number; delete_marker: number; size: number;
+  etag: string; content_type: string | null; last_modified: number; meta: string; file: string | null;
+  retain_until: number | null; noncurrent_since: number | null;
+}
+
+function toVersion(r: Row): ObjectVersion {
+  return {
+    bucket: r.bucket, key: r.key, versionId: r.version_id, seq: r.seq, isLatest: r.is_latest === 1,
+    deleteMarker: r.delete_marker === 1, size: r.size, etag: r.etag, contentType: r.content_type,
+    lastModified: r.last_modified, meta: JSON.parse(r.meta) as StoredMeta, file: r.file,
+    retainUntil: r.retain_until, noncurrentSince: r.noncurrent_since,
+  };
+}
+
+export function newId(bytes = 16): string {
+  return randomBytes(bytes).toString("base64url");
+}
+
+export interface NewVersion {
+  size: number;
+  etag: string;
+  contentType: string | null;
+  meta: StoredMeta;
+  body: DurableBody | null;
+  deleteMarker?: boolean;
+}
 
 export class ObjectStore {
-  constructor(readonly store: StoreLike) {}
-  stats(_bucket: string): { objectCount: number; sizeBytes: number } {
-    return { objectCount: 0, sizeBytes: 0 };
+  readonly root: string;
+  readonly tmpDir: string;
+  readonly dataDir: string;
+  private readonly ephemeral: boolean;
+  private seq: number;
+  private readonly st: Record<string, Statement>;
+
+  constructor(readonly store: StoreLike) {
+    store.migrate("s3-objects-v1", MIGRATION);
+    this.ephemeral = store.dataDir === null;
+    this.root = store.dataDir ? path.join(store.dataDir, "objects") : fs.mkdtempSync(path.join(os.tmpdir(), "otter-s3-"));
+    this.tmpDir = path.join(this.root, "tmp");
+    this.dataDir = path.join(this.root, "data");
+    fs.mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
+    for (let i = 0; i < 256; i++) fs.mkdirSync(path.join(this.dataDir, i.toString(16).padStart(2, "0")), { recursive: true });
+    const db = store.db;
+    this.seq = ((db.prepare("SELECT MAX(seq) AS m FROM s3_objects").get() as { m: number | null }).m ?? 0);
+    this.st = {
+      latest: db.prepare("SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1"),
+      version: db.prepare("SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?"),
+      demote: db.prepare("UPDATE s3_objects SET is_latest = 0, noncurrent_since = ? WHERE bucket = ? AND key = ? AND is_latest = 1"),
+      deleteVersion: db.prepare("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?"),
+      insert: db.prepare(`INSERT INTO s3_objects (bucket, key, version_id, seq, is_latest, delete_marker, size, etag, content_type,
+        last_modified, meta, file, retain_until, noncurrent_since) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`),
+      newest: db.prepare("SELECT version_id FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1"),
+      promote: db.prepare("UPDATE s3_objects SET is_latest = 1, noncurrent_since = NULL WHERE bucket = ? AND key = ? AND version_id = ?"),
+      listCurrent: db.prepare(`SELECT * FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0 AND key > ?
+        AND key >= ? ORDER BY key LIMIT ?`),
+      listVersions: db.prepare(`SELECT * FROM s3_objects WHERE bucket = ? AND key >= ? AND (key > ? OR (key = ? AND seq < ?))
+        ORDER BY key, seq DESC LIMIT ?`),
+      stats: db.prepare(`SELECT COALESCE(SUM(CASE WHEN is_latest = 1 AND delete_marker = 0 THEN 1 ELSE 0 END), 0) AS n,
+        COALESCE(SUM(size), 0) AS bytes FROM s3_objects WHERE bucket = ?`),
+      any: db.prepare("SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1"),
+      bucketFiles: db.prepare("SELECT file FROM s3_objects WHERE bucket = ? AND file IS NOT NULL"),
+      purge: db.prepare("DELETE FROM s3_objects WHERE bucket = ?"),
+      allFiles: db.prepare("SELECT file FROM s3_objects WHERE file IS NOT NULL UNION ALL SELECT file FROM s3_parts"),
+      insertUpload: db.prepare("INSERT INTO s3_uploads (upload_id, bucket, key, initiated, content_type, meta) VALUES (?, ?, ?, ?, ?, ?)"),
+      upload: db.prepare("SELECT * FROM s3_uploads WHERE upload_id = ?"),
+      deleteUpload: db.prepare("DELETE FROM s3_uploads WHERE upload_id = ?"),
+      listUploads: db.prepare(`SELECT * FROM s3_uploads WHERE bucket = ? AND key >= ? AND (key > ? OR (key = ? AND upload_id > ?))
+        ORDER BY key, upload_id LIMIT ?`),
+      bucketUploads: db.prepare("SELECT upload_id FROM s3_uploads WHERE bucket = ?"),
+      part: db.prepare("SELECT * FROM s3_parts WHERE upload_id = ? AND part_number = ?"),
+      putPart: db.prepare(`INSERT OR REPLACE INTO s3_parts (upload_id, part_number, size, etag, file, last_modified, checksum)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      parts: db.prepare("SELECT * FROM s3_parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?"),
+      deleteParts: db.prepare("DELETE FROM s3_parts WHERE upload_id = ?"),
+      allParts: db.prepare("SELECT file FROM s3_parts WHERE upload_id = ?"),
+    };
+    this.cleanOrphans();
   }
-  isEmpty(_bucket: string): boolean {
-    return true;
+
+  // ---- files ----------------------------------------------------------------------------------------------------
+
+  tempPath(): string {
+    return path.join(this.tmpDir, newId(12));
   }
-  purgeBucket(_bucket: string): void {}
+
+  /** Final location of a body file (relative name stored in rows). */
+  filePath(file: string): string {
+    return path.join(this.dataDir, file);
+  }
+
+  /** Rename a fsynced temp file into place and fsync the directory: after this the bytes survive a crash. */
+  async install(tmp: string, size: number, md5: string): Promise<DurableBody> {
+    const id = newId(15);
+    const sub = Buffer.from(id.slice(0, 2)).toString("hex").slice(0, 2);
+    const file = `${sub}/${id}`;
+    const dir = path.join(this.dataDir, sub);
+    await fsp.rename(tmp, path.join(this.dataDir, file));
+    await fsyncDir(dir);
+    return { file, size, md5 };
+  }
+
+  /** Best-effort removal of body files no row references any more. */
+  unlinkLater(files: Array<string | null | undefined>): void {
+    for (const f of files) if (f) fs.unlink(this.filePath(f), () => {});
+  }
+
+  /** Temp files from interrupted writes, and body files no row references (a crash between rename and commit). */
+  private cleanOrphans(): void {
+    for (const f of fs.readdirSync(this.tmpDir)) fs.rmSync(path.join(this.tmpDir, f), { force: true, recursive: true });
+    const referenced = new Set<string>();
+    for (const r of this.st.allFiles.iterate() as Iterable<{ file: string }>) referenced.add(r.file);
+    for (const sub of fs.readdirSync(this.dataDir)) {
+      for (const f of fs.readdirSync(path.join(this.dataDir, sub))) {
+        if (!referenced.has(`${sub}/${f}`)) fs.rmSync(path.join(this.dataDir, sub, f), { force: true });
+      }
+    }
+  }
+
+  /** startOtterStorage's runLifecycle() calls this (emulator/s3/lifecycle.ts). */
+  runLifecycle(): LifecycleReport {
+    return runLifecycleOnce(this.store, this);
+  }
+
+  close(): void {
+    if (this.ephemeral) fs.rmSync(this.root, { recursive: true, force: true });
+  }
+
+  // ---- versions -------------------------------------------------------------------------------------------------
+
+  get(bucket: string, key: string, versionId?: string): ObjectVersion | undefined {
+    const r = (versionId === undefined ? this.st.latest.get(bucket, key) : this.st.version.get(bucket, key, versionId)) as Row | undefined;
+    return r ? toVersion(r) : undefined;
+  }
+
+  /**
+   * Make `v` the current version of `key`. Enabled: a new version id, the old current becomes noncurrent.
+   * Unversioned/Suspended: the "null" version is replaced. Returns the new version; replaced bodies are unlinked.
+   */
+  putVersion(bucket: string, key: string, versioning: string, v: NewVersion, retainUntil: number | null = null): ObjectVersion {
+    const now = this.store.clock.now();
+    const versionId = versioning === "Enabled" ? newId() : NULL_VERSION;
+    let replaced: string | null = null;
+    const seq = ++this.seq;
+    this.store.db.transaction(() => {
+      if (versionId === NULL_VERSION) {
+        const old = this.st.version.get(bucket, key, NULL_VERSION) as Row | undefined;
+        if (old) {
+          replaced = old.file;
+          this.st.deleteVersion.run(bucket, key, NULL_VERSION);
+        }
+      }
+      this.st.demote.run(now, bucket, key);
+      this.st.insert.run(bucket, key, versionId, seq, v.deleteMarker ? 1 : 0, v.size, v.etag, v.contentType, now,
+        JSON.stringify(v.meta), v.body?.file ?? null, retainUntil);
+    })();
+    this.unlinkLater([replaced]);
+    return {
+      bucket, key, versionId, seq, isLatest: true, deleteMarker: !!v.deleteMarker, size: v.size, etag: v.etag,
+      contentType: v.contentType, lastModified: now, meta: v.meta, file: v.body?.file ?? null, retainUntil, noncurrentSince: null,
+    };
+  }
+
+  /** DeleteObject without a version id. Unversioned: the object goes; otherwise a delete marker becomes current. */
+  deleteCurrent(bucket: string, key: string, versioning: string): { versionId?: string; deleteMarker: boolean } {
+    if (versioning === "Unversioned") {
+      const old = this.st.version.get(bucket, key, NULL_VERSION) as Row | undefined;
+      if (old) {
+        this.st.deleteVersion.run(bucket, key, NULL_VERSION);
+        this.unlinkLater([old.file]);
+      }
+      return { deleteMarker: false };
+    }
+    const marker = this.putVersion(bucket, key, versioning, { size: 0, etag: "", contentType: null, meta: {}, body: null, deleteMarker: true });
+    return { versionId: marker.versionId, deleteMarker: true };
+  }
+
+  /** Permanently remove one version; if it was current, the newest remaining version becomes current. */
+  deleteVersion(bucket: string, key: string, versionId: string): ObjectVersion | undefined {
+    const old = this.get(bucket, key, versionId);
+    if (!old) return undefined;
+    this.store.db.transaction(() => {
+      this.st.deleteVersion.run(bucket, key, versionId);
+      if (old.isLatest) {
+        const next = this.st.newest.get(bucket, key) as { version_id: string } | undefined;
+        if (next) this.st.promote.run(bucket, key, next.version_id);
+      }
+    })();
+    this.unlinkLater([old.file]);
+    return old;
+  }
+
+  /** Current (non-deleted) objects with key > after and key >= prefix, in UTF-8 byte order. */
+  listCurrent(bucket: string, prefix: string, after: string, limit: number): ObjectVersion[] {
+    return (this.st.listCurrent.all(bucket, after, prefix, limit) as Row[]).map(toVersion);
+  }
+
+  /** All versions, by key then newest first, after the (key, seq) position. */
+  listVersions(bucket: string, prefix: string, afterKey: string, afterSeq: number, limit: number): ObjectVersion[] {
+    return (this.st.listVersions.all(bucket, prefix, afterKey, afterKey, afterSeq, limit) as Row[]).map(toVersion);
+  }
+
+  // ---- buckets (used by the control plane) ------------------------------------------------------------------------
+
+  /** objectCount: current objects; sizeBytes: bytes of every stored version (what the disk holds). */
+  stats(bucket: string): { objectCount: number; sizeBytes: number } {
+    const r = this.st.stats.get(bucket) as { n: number; bytes: number };
+    return { objectCount: r.n, sizeBytes: r.bytes };
+  }
+
+  /** No objects, versions or delete markers (incomplete multipart uploads do not count, as in S3). */
+  isEmpty(bucket: string): boolean {
+    return this.st.any.get(bucket) === undefined;
+  }
+
+  /** Remove every object, version, upload and body file of a bucket (control API DELETE ?force=true). */
+  purgeBucket(bucket: string): void {
+    const files = (this.st.bucketFiles.all(bucket) as Array<{ file: string }>).map((r) => r.file);
+    const uploads = (this.st.bucketUploads.all(bucket) as Array<{ upload_id: string }>).map((r) => r.upload_id);
+    for (const u of uploads) files.push(...(this.st.allParts.all(u) as Array<{ file: string }>).map((r) => r.file));
+    this.store.db.transaction(() => {
+      this.st.purge.run(bucket);
+      for (const u of uploads) {
+        this.st.deleteParts.run(u);
+        this.st.deleteUpload.run(u);
+      }
+    })();
+    for (const f of files) fs.rmSync(this.filePath(f), { force: true });
+  }
+
+  // ---- multipart ------------------------------------------------------------------------------------------------
+
+  createUpload(bucket: string, key: string, contentType: string | null, meta: StoredMeta): UploadRecord {
+    const u: UploadRecord = { uploadId: newId(24), bucket, key, initiated: this.store.clock.now(), contentType, meta };
+    this.st.insertUpload.run(u.uploadId, bucket, key, u.initiated, contentType, JSON.stringify(meta));
+    return u;
+  }
+
+  getUpload(uploadId: string): UploadRecord | undefined {
+    const r = this.st.upload.get(uploadId) as { upload_id: string; bucket: string; key: string; initiated: number; content_type: string | null; meta: string } | undefined;
+    return r ? { uploadId: r.upload_id, bucket: r.bucket, key: r.key, initiated: r.initiated, contentType: r.content_type, meta: JSON.parse(r.meta) } : undefined;
+  }
+
+  listUploads(bucket: string, prefix: string, afterKey: string, afterUploadId: string, limit: number): UploadRecord[] {
+    const rows = this.st.listUploads.all(bucket, prefix, afterKey, afterKey, afterUploadId, limit) as Array<{ upload_id: string; bucket: string; key: string; initiated: number; content_type: string | null; meta: string }>;
+    return rows.map((r) => ({ uploadId: r.upload_id, bucket: r.bucket, key: r.key, initiated: r.initiated, contentType: r.content_type, meta: JSON.parse(r.meta) }));
+  }
+
+  putPart(uploadId: string, partNumber: number, body: DurableBody, checksum: string | null): PartRecord {
+    const old = this.st.part.get(uploadId, partNumber) as { file: string } | undefined;
+    const p: PartRecord = { partNumber, size: body.size, etag: body.md5, file: body.file, lastModified: this.store.clock.now(), checksum };
+    this.st.putPart.run(uploadId, partNumber, p.size, p.etag, p.file, p.lastModified, checksum);
+    if (old) this.unlinkLater([old.file]);
+    return p;
+  }
+
+  listParts(uploadId: string, afterPart: number, limit: number): PartRecord[] {
+    const rows = this.st.parts.all(uploadId, afterPart, limit) as Array<{ part_number: number; size: number; etag: string; file: string; last_modified: number; checksum: string | null }>;
+    return rows.map((r) => ({ partNumber: r.part_number, size: r.size, etag: r.etag, file: r.file, lastModified: r.last_modified, checksum: r.checksum }));
+  }
+
+  /** Drop an upload and its part files (abort, or after completion). */
+  removeUpload(uploadId: string): void {
+    const files = (this.st.allParts.all(uploadId) as Array<{ file: string }>).map((r) => r.file);
+    this.store.db.transaction(() => {
+      this.st.deleteParts.run(uploadId);
+      this.st.deleteUpload.run(uploadId);
+    })();
+    this.unlinkLater(files);
+  }
+}
+
+export async function fsyncDir(dir: string): Promise<void> {
+  const h = await fsp.open(dir, "r");
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
 }

@@ -1,0 +1,91 @@
+/** Per-request context and response helpers shared by the handlers. */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AuthResult } from "./auth/sigv4";
+import type { BucketRecord, StoreLike } from "./contract";
+import { Errors, S3Error } from "./errors";
+import type { ObjectStore } from "./objects";
+import { XML_HEADER, parseXml } from "./xml";
+
+export interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  method: string;
+  rawPath: string;
+  query: Record<string, string | string[]>;
+  bucket: string | null;
+  key: string | null;
+  auth: AuthResult;
+  store: StoreLike;
+  objects: ObjectStore;
+  region: string;
+  operation: string;
+}
+
+export function q(ctx: Ctx, name: string): string | undefined {
+  const v = ctx.query[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function h(ctx: Ctx, name: string): string | undefined {
+  const v = ctx.req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The bucket the request names; it exists because the key is bound to it. */
+export function bucketOf(ctx: Ctx): BucketRecord {
+  const b = ctx.store.getBucket(ctx.bucket as string);
+  if (!b) throw new S3Error("NoSuchBucket", undefined, { BucketName: ctx.bucket as string });
+  return b;
+}
+
+/** Writes are refused while the bucket's legal hold is on (OtterStorage's managed Deny policy). */
+export function assertWritable(b: BucketRecord): void {
+  if (b.legalHold) throw Errors.legalHold(b.name);
+}
+
+export function sendXml(ctx: Ctx, body: string, status = 200, headers: Record<string, string> = {}): void {
+  const buf = Buffer.from(XML_HEADER + body);
+  ctx.res.writeHead(status, { ...headers, "Content-Type": "application/xml", "Content-Length": buf.length });
+  ctx.res.end(buf);
+}
+
+export function sendEmpty(ctx: Ctx, status: number, headers: Record<string, string | number> = {}): void {
+  ctx.res.writeHead(status, { ...headers, "Content-Length": 0 });
+  ctx.res.end();
+}
+
+const MAX_XML_BODY = 2 * 1024 * 1024;
+
+/** Read a small XML request body (config documents, DeleteObjects, CompleteMultipartUpload). */
+export async function readXml(ctx: Ctx, root: string): Promise<{ doc: Record<string, unknown>; raw: Buffer }> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    n += c.length;
+    if (n > MAX_XML_BODY) throw new S3Error("InvalidRequest", `The XML body is larger than ${MAX_XML_BODY} bytes`);
+    chunks.push(c);
+  }
+  const raw = Buffer.concat(chunks);
+  if (ctx.auth.payload.kind === "hash") {
+    const { createHash } = await import("node:crypto");
+    if (createHash("sha256").update(raw).digest("hex") !== ctx.auth.payload.sha256) throw new S3Error("XAmzContentSHA256Mismatch");
+  }
+  if (ctx.auth.payload.kind === "chunked") {
+    const { AwsChunkedDecoder } = await import("./auth/chunked");
+    const a = ctx.auth;
+    const d = new AwsChunkedDecoder(a.payload.kind === "chunked" && a.payload.signed ? { signingKey: a.signingKey, longDate: a.longDate, scope: a.scope, seedSignature: a.seedSignature } : null, a.payload.kind === "chunked" && a.payload.trailer);
+    const out: Buffer[] = [];
+    d.push(raw, (b) => void out.push(b));
+    d.end();
+    const decoded = Buffer.concat(out);
+    if (decoded.length === 0) throw Errors.malformedXml(`Send a <${root}> document.`);
+    return { doc: parseXml(decoded, root), raw: decoded };
+  }
+  if (raw.length === 0) throw Errors.malformedXml(`Send a <${root}> document.`);
+  return { doc: parseXml(raw, root), raw };
+}
+
+export function etagHeader(etag: string): string {
+  return `"${etag}"`;
+}

@@ -1,0 +1,140 @@
+/** Multipart uploads: Create, UploadPart, Complete, Abort, ListParts, ListMultipartUploads. */
+import { createHash } from "node:crypto";
+import { receiveBody, spoolFiles } from "../body";
+import { assertWritable, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
+import { Errors, S3Error } from "../errors";
+import type { UploadRecord } from "../objects";
+import { S3_NS, asArray, el, isoDate } from "../xml";
+import { maxKeysOf } from "./list";
+import { assertKey, metaFromRequest, retainUntilFor } from "./object";
+
+/** AWS limits: parts 1..10000, every part but the last at least 5 MiB, at most 5 GiB each. */
+export const MIN_PART_BYTES = 5 * 1024 * 1024;
+export const MAX_PART_BYTES = 5 * 1024 ** 3;
+export const MAX_PARTS = 10_000;
+
+function uploadOf(ctx: Ctx): UploadRecord {
+  const id = q(ctx, "uploadId") as string;
+  const u = ctx.objects.getUpload(id);
+  if (!u || u.bucket !== ctx.bucket || u.key !== ctx.key) throw new S3Error("NoSuchUpload", undefined, { UploadId: id });
+  return u;
+}
+
+export function createMultipartUpload(ctx: Ctx): void {
+  const b = bucketOf(ctx);
+  assertWritable(b);
+  assertKey(ctx.key as string);
+  const { contentType, meta } = metaFromRequest(ctx);
+  const u = ctx.objects.createUpload(b.name, ctx.key as string, contentType, meta);
+  sendXml(ctx, `<InitiateMultipartUploadResult xmlns="${S3_NS}">${el("Bucket", b.name)}${el("Key", u.key)}${el("UploadId", u.uploadId)}</InitiateMultipartUploadResult>`);
+}
+
+export async function uploadPart(ctx: Ctx): Promise<void> {
+  const b = bucketOf(ctx);
+  assertWritable(b);
+  const raw = q(ctx, "partNumber") as string;
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PARTS) {
+    throw Errors.invalidArgument("partNumber", raw, `Part number must be an integer between 1 and ${MAX_PARTS}, inclusive`);
+  }
+  if (h(ctx, "x-amz-copy-source") !== undefined) throw new S3Error("NotImplemented", "UploadPartCopy is not supported by Local OtterStorage; upload the part's bytes instead.");
+  const u = uploadOf(ctx);
+  const body = await receiveBody(ctx.req, ctx.auth, ctx.objects, MAX_PART_BYTES);
+  const durable = await ctx.objects.install(body.tmp, body.size, body.md5);
+  // The upload may have been aborted or completed while the bytes streamed in.
+  if (!ctx.objects.getUpload(u.uploadId)) {
+    ctx.objects.unlinkLater([durable.file]);
+    throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
+  }
+  ctx.objects.putPart(u.uploadId, Number(raw), durable, body.checksum ? `${body.checksum.algorithm}:${body.checksum.value}` : null);
+  const headers: Record<string, string> = { ETag: etagHeader(body.md5) };
+  if (body.checksum) headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
+  sendEmpty(ctx, 200, headers);
+}
+
+export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
+  const b = bucketOf(ctx);
+  assertWritable(b);
+  const u = uploadOf(ctx);
+  const { doc } = await readXml(ctx, "CompleteMultipartUpload");
+  const listed = asArray(doc.Part as Record<string, unknown> | Record<string, unknown>[]);
+  if (listed.length === 0) throw Errors.malformedXml("CompleteMultipartUpload needs at least one <Part>.");
+  const stored = new Map(ctx.objects.listParts(u.uploadId, 0, MAX_PARTS).map((p) => [p.partNumber, p]));
+  const chosen = [];
+  let prev = 0;
+  for (const [i, p] of listed.entries()) {
+    const n = Number(p.PartNumber);
+    const etag = typeof p.ETag === "string" ? p.ETag.replace(/^"|"$/g, "").replace(/^&quot;|&quot;$/g, "") : "";
+    if (!Number.isInteger(n) || n < 1) throw Errors.malformedXml(`Part[${i + 1}].PartNumber must be a whole number >= 1.`);
+    if (n <= prev) throw new S3Error("InvalidPartOrder", undefined, { UploadId: u.uploadId });
+    prev = n;
+    const s = stored.get(n);
+    if (!s || s.etag !== etag) throw new S3Error("InvalidPart", undefined, { UploadId: u.uploadId, PartNumber: String(n), ETag: etag });
+    chosen.push(s);
+  }
+  for (const [i, p] of chosen.entries()) {
+    if (i < chosen.length - 1 && p.size < MIN_PART_BYTES) {
+      throw new S3Error("EntityTooSmall", undefined, { UploadId: u.uploadId, PartNumber: String(p.partNumber), ProposedSize: String(p.size), MinSizeAllowed: String(MIN_PART_BYTES) });
+    }
+  }
+  const md5s = createHash("md5");
+  for (const p of chosen) md5s.update(Buffer.from(p.etag, "hex"));
+  const etag = `${md5s.digest("hex")}-${chosen.length}`;
+  const joined = await spoolFiles(ctx.objects, chosen.filter((p) => p.size > 0).map((p) => ({ path: ctx.objects.filePath(p.file) })));
+  const durable = await ctx.objects.install(joined.tmp, joined.size, etag);
+  if (!ctx.objects.getUpload(u.uploadId)) {
+    ctx.objects.unlinkLater([durable.file]);
+    throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
+  }
+  const v = ctx.objects.putVersion(b.name, u.key, b.versioning,
+    { size: joined.size, etag, contentType: u.contentType, meta: { ...u.meta, partsCount: chosen.length }, body: durable },
+    retainUntilFor(b, ctx.store.clock.now()));
+  ctx.objects.removeUpload(u.uploadId);
+  const headers: Record<string, string> = b.versioning === "Unversioned" ? {} : { "x-amz-version-id": v.versionId };
+  const location = `${h(ctx, "host") ? `http://${h(ctx, "host")}` : ""}/${b.name}/${encodeURIComponent(u.key)}`;
+  sendXml(ctx, `<CompleteMultipartUploadResult xmlns="${S3_NS}">${el("Location", location)}${el("Bucket", b.name)}${el("Key", u.key)}` +
+    `${el("ETag", `"${etag}"`)}</CompleteMultipartUploadResult>`, 200, headers);
+}
+
+export function abortMultipartUpload(ctx: Ctx): void {
+  bucketOf(ctx);
+  const u = uploadOf(ctx);
+  ctx.objects.removeUpload(u.uploadId);
+  sendEmpty(ctx, 204);
+}
+
+export function listParts(ctx: Ctx): void {
+  const b = bucketOf(ctx);
+  const u = uploadOf(ctx);
+  const markerRaw = q(ctx, "part-number-marker") ?? "0";
+  if (!/^\d{1,5}$/.test(markerRaw)) throw Errors.invalidArgument("part-number-marker", markerRaw, "part-number-marker must be a whole number");
+  const max = maxKeysOf(ctx, "max-parts");
+  const rows = ctx.objects.listParts(u.uploadId, Number(markerRaw), max + 1);
+  const truncated = rows.length > max;
+  const parts = rows.slice(0, max);
+  let body = `<ListPartsResult xmlns="${S3_NS}">${el("Bucket", b.name)}${el("Key", u.key)}${el("UploadId", u.uploadId)}` +
+    `${el("PartNumberMarker", Number(markerRaw))}${parts.length ? el("NextPartNumberMarker", parts[parts.length - 1].partNumber) : ""}` +
+    `${el("MaxParts", max)}${el("IsTruncated", truncated)}<StorageClass>STANDARD</StorageClass>`;
+  for (const p of parts) {
+    body += `<Part>${el("PartNumber", p.partNumber)}${el("LastModified", isoDate(p.lastModified))}${el("ETag", `"${p.etag}"`)}${el("Size", p.size)}</Part>`;
+  }
+  sendXml(ctx, body + "</ListPartsResult>");
+}
+
+export function listMultipartUploads(ctx: Ctx): void {
+  const b = bucketOf(ctx);
+  const prefix = q(ctx, "prefix") ?? "";
+  const keyMarker = q(ctx, "key-marker") ?? "";
+  const uploadMarker = q(ctx, "upload-id-marker") ?? "";
+  const max = maxKeysOf(ctx, "max-uploads");
+  const rows = ctx.objects.listUploads(b.name, prefix, keyMarker, uploadMarker, max + 1).filter((u) => u.key.startsWith(prefix));
+  const truncated = rows.length > max;
+  const uploads = rows.slice(0, max);
+  const last = uploads[uploads.length - 1];
+  let body = `<ListMultipartUploadsResult xmlns="${S3_NS}">${el("Bucket", b.name)}${el("KeyMarker", keyMarker)}${el("UploadIdMarker", uploadMarker)}` +
+    `${truncated && last ? el("NextKeyMarker", last.key) + el("NextUploadIdMarker", last.uploadId) : ""}${el("Prefix", prefix)}${el("MaxUploads", max)}${el("IsTruncated", truncated)}`;
+  for (const u of uploads) {
+    body += `<Upload>${el("Key", u.key)}${el("UploadId", u.uploadId)}<Initiator><ID>otterstorage</ID><DisplayName>otterstorage</DisplayName></Initiator>` +
+      `<Owner><ID>otterstorage</ID><DisplayName>otterstorage</DisplayName></Owner><StorageClass>STANDARD</StorageClass>${el("Initiated", isoDate(u.initiated))}</Upload>`;
+  }
+  sendXml(ctx, body + "</ListMultipartUploadsResult>");
+}

@@ -1,0 +1,293 @@
+/** Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject. */
+import * as fs from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { receiveBody, spoolFiles } from "../body";
+import { assertWritable, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
+import type { BucketRecord } from "../contract";
+import { Errors, S3Error } from "../errors";
+import { NULL_VERSION, type ObjectVersion, type StoredMeta } from "../objects";
+import { S3_NS, asArray, el, httpDate, isoDate } from "../xml";
+
+const DAY_MS = 86_400_000;
+const STORED_HEADERS = ["cache-control", "content-disposition", "content-language", "expires"] as const;
+const MAX_USER_META = 2048;
+
+export function assertKey(key: string): void {
+  if (Buffer.byteLength(key) > 1024) throw new S3Error("KeyTooLongError", "Your key is too long: at most 1024 bytes of UTF-8.");
+}
+
+/** x-amz-meta-*, Content-Type and the stored representation headers of a request. */
+export function metaFromRequest(ctx: Ctx): { contentType: string | null; meta: StoredMeta } {
+  const user: Record<string, string> = {};
+  const headers: Record<string, string> = {};
+  let metaSize = 0;
+  for (const [name, value] of Object.entries(ctx.req.headers)) {
+    if (typeof value !== "string") continue;
+    if (name.startsWith("x-amz-meta-")) {
+      const k = name.slice(11);
+      user[k] = value;
+      metaSize += k.length + value.length;
+    } else if ((STORED_HEADERS as readonly string[]).includes(name)) headers[name] = value;
+  }
+  if (metaSize > MAX_USER_META) throw new S3Error("MetadataTooLarge", `Your metadata headers exceed the maximum allowed metadata size (${MAX_USER_META} bytes).`);
+  const enc = h(ctx, "content-encoding");
+  if (enc) {
+    // aws-chunked is a transfer detail of the upload, not part of the stored object.
+    const kept = enc.split(",").map((s) => s.trim()).filter((s) => s && s !== "aws-chunked");
+    if (kept.length) headers["content-encoding"] = kept.join(",");
+  }
+  return { contentType: h(ctx, "content-type") ?? null, meta: { user, headers } };
+}
+
+export function retainUntilFor(b: BucketRecord, now: number): number | null {
+  return b.objectLock ? now + b.objectLock.days * DAY_MS : null;
+}
+
+function versionHeader(b: BucketRecord, versionId: string): Record<string, string> {
+  return b.versioning === "Unversioned" ? {} : { "x-amz-version-id": versionId };
+}
+
+export async function putObject(ctx: Ctx): Promise<void> {
+  const b = bucketOf(ctx);
+  assertWritable(b);
+  const key = ctx.key as string;
+  assertKey(key);
+  if (h(ctx, "x-amz-copy-source") !== undefined) return copyObject(ctx, b);
+  const { contentType, meta } = metaFromRequest(ctx);
+  if (h(ctx, "if-none-match") === "*") {
+    const cur = ctx.objects.get(b.name, key);
+    if (cur && !cur.deleteMarker) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-None-Match" });
+  }
+  const body = await receiveBody(ctx.req, ctx.auth, ctx.objects);
+  const durable = await ctx.objects.install(body.tmp, body.size, body.md5);
+  if (body.checksum) meta.checksum = body.checksum;
+  const v = ctx.objects.putVersion(b.name, key, b.versioning, { size: body.size, etag: body.md5, contentType, meta, body: durable }, retainUntilFor(b, ctx.store.clock.now()));
+  const headers: Record<string, string> = { ETag: etagHeader(v.etag), ...versionHeader(b, v.versionId) };
+  if (body.checksum) headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
+  sendEmpty(ctx, 200, headers);
+}
+
+function findVersion(ctx: Ctx, b: BucketRecord): { v: ObjectVersion; versionId: string | undefined } {
+  const versionId = q(ctx, "versionId");
+  const key = ctx.key as string;
+  const v = ctx.objects.get(b.name, key, versionId);
+  if (!v) {
+    if (versionId !== undefined) throw new S3Error("NoSuchVersion", undefined, { Key: key, VersionId: versionId });
+    throw new S3Error("NoSuchKey", undefined, { Key: key });
+  }
+  if (v.deleteMarker) {
+    const headers = { "x-amz-delete-marker": "true", "x-amz-version-id": v.versionId };
+    if (versionId !== undefined) throw new S3Error("MethodNotAllowed", "The specified method is not allowed against this resource: the version is a delete marker.", {}, headers);
+    throw new S3Error("NoSuchKey", undefined, { Key: key }, headers);
+  }
+  return { v, versionId };
+}
+
+function parseHttpDate(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function etagMatches(list: string, etag: string): boolean {
+  return list.split(",").some((t) => {
+    const s = t.trim().replace(/^W\//, "");
+    return s === "*" || s === `"${etag}"` || s === etag;
+  });
+}
+
+/** RFC 9110 §13.2.2 order, as S3 applies it: If-Match, If-Unmodified-Since, If-None-Match, If-Modified-Since. */
+function checkConditions(ctx: Ctx, v: ObjectVersion, headers: Record<string, string>): void {
+  const lastModified = Math.floor(v.lastModified / 1000) * 1000;
+  const ifMatch = h(ctx, "if-match");
+  const ifNoneMatch = h(ctx, "if-none-match");
+  if (ifMatch !== undefined && !etagMatches(ifMatch, v.etag)) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-Match" });
+  const ius = parseHttpDate(h(ctx, "if-unmodified-since"));
+  if (ifMatch === undefined && ius !== undefined && lastModified > ius) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-Unmodified-Since" });
+  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, v.etag)) throw new S3Error("NotModified", undefined, {}, headers);
+  const ims = parseHttpDate(h(ctx, "if-modified-since"));
+  if (ifNoneMatch === undefined && ims !== undefined && lastModified <= ims) throw new S3Error("NotModified", undefined, {}, headers);
+}
+
+/** bytes=a-b | a- | -n; a list or an unknown unit is ignored (whole object), as S3 does. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | "unsatisfiable" {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === "" && m[2] === "")) return null;
+  if (m[1] === "") {
+    const n = Number(m[2]);
+    if (n === 0 || size === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (m[2] !== "" && Number(m[2]) < start) return null;
+  if (start >= size) return "unsatisfiable";
+  return { start, end };
+}
+
+const OVERRIDES: Array<[string, string]> = [
+  ["response-content-type", "Content-Type"], ["response-content-language", "Content-Language"], ["response-expires", "Expires"],
+  ["response-cache-control", "Cache-Control"], ["response-content-disposition", "Content-Disposition"], ["response-content-encoding", "Content-Encoding"],
+];
+
+function objectHeaders(ctx: Ctx, b: BucketRecord, v: ObjectVersion): Record<string, string> {
+  const headers: Record<string, string> = {
+    ETag: etagHeader(v.etag),
+    "Last-Modified": httpDate(v.lastModified),
+    "Content-Type": v.contentType ?? "binary/octet-stream",
+    "Accept-Ranges": "bytes",
+  };
+  if (b.versioning !== "Unversioned" || v.versionId !== NULL_VERSION) headers["x-amz-version-id"] = v.versionId;
+  for (const [k, val] of Object.entries(v.meta.headers ?? {})) headers[k] = val;
+  for (const [k, val] of Object.entries(v.meta.user ?? {})) headers[`x-amz-meta-${k}`] = val;
+  if (v.meta.partsCount) headers["x-amz-mp-parts-count"] = String(v.meta.partsCount);
+  if (v.retainUntil !== null && b.objectLock) {
+    headers["x-amz-object-lock-mode"] = b.objectLock.mode;
+    headers["x-amz-object-lock-retain-until-date"] = isoDate(v.retainUntil);
+  }
+  for (const [param, header] of OVERRIDES) {
+    const o = q(ctx, param);
+    if (o !== undefined) headers[header] = o;
+  }
+  return headers;
+}
+
+export async function getObject(ctx: Ctx, head = false): Promise<void> {
+  const b = bucketOf(ctx);
+  const { v } = findVersion(ctx, b);
+  const headers = objectHeaders(ctx, b, v);
+  checkConditions(ctx, v, { ETag: headers.ETag, "Last-Modified": headers["Last-Modified"] });
+  const range = parseRange(h(ctx, "range"), v.size);
+  if (range === "unsatisfiable") {
+    throw new S3Error("InvalidRange", undefined, { RangeRequested: h(ctx, "range") ?? "", ActualObjectSize: String(v.size) }, { "Content-Range": `bytes */${v.size}` });
+  }
+  let status = 200;
+  let start = 0;
+  let end = v.size - 1;
+  if (range) {
+    status = 206;
+    ({ start, end } = range);
+    headers["Content-Range"] = `bytes ${start}-${end}/${v.size}`;
+  } else if (v.meta.checksum && h(ctx, "x-amz-checksum-mode")?.toUpperCase() === "ENABLED") {
+    headers[`x-amz-checksum-${v.meta.checksum.algorithm}`] = v.meta.checksum.value;
+    headers["x-amz-checksum-type"] = "FULL_OBJECT";
+  }
+  const length = v.size === 0 ? 0 : end - start + 1;
+  if (head || length === 0) {
+    ctx.res.writeHead(status, { ...headers, "Content-Length": length });
+    ctx.res.end();
+    return;
+  }
+  let fd: number;
+  try {
+    fd = await new Promise<number>((resolve, reject) => fs.open(ctx.objects.filePath(v.file as string), "r", (e, n) => (e ? reject(e) : resolve(n))));
+  } catch {
+    // Deleted between the lookup and the open: the object is gone.
+    throw new S3Error("NoSuchKey", undefined, { Key: v.key });
+  }
+  ctx.res.writeHead(status, { ...headers, "Content-Length": length });
+  const stream = fs.createReadStream("", { fd, start, end, highWaterMark: 256 * 1024 });
+  await pipeline(stream, ctx.res).catch(() => stream.destroy());
+}
+
+export function headObject(ctx: Ctx): Promise<void> {
+  return getObject(ctx, true);
+}
+
+function deleteOne(ctx: Ctx, b: BucketRecord, key: string, versionId: string | undefined): { versionId?: string; deleteMarker: boolean } {
+  if (versionId === undefined) return ctx.objects.deleteCurrent(b.name, key, b.versioning);
+  const v = ctx.objects.get(b.name, key, versionId);
+  if (!v) return { versionId, deleteMarker: false };
+  const now = ctx.store.clock.now();
+  if (v.retainUntil !== null && now < v.retainUntil) {
+    const bypass = h(ctx, "x-amz-bypass-governance-retention")?.toLowerCase() === "true" && b.objectLock?.mode === "GOVERNANCE";
+    if (!bypass) throw new S3Error("AccessDenied", `Access Denied because object protected by object lock: version ${versionId} is retained until ${isoDate(v.retainUntil)}`);
+  }
+  ctx.objects.deleteVersion(b.name, key, versionId);
+  return { versionId, deleteMarker: v.deleteMarker };
+}
+
+export function deleteObject(ctx: Ctx): void {
+  const b = bucketOf(ctx);
+  assertWritable(b);
+  const r = deleteOne(ctx, b, ctx.key as string, q(ctx, "versionId"));
+  const headers: Record<string, string> = {};
+  if (r.versionId) headers["x-amz-version-id"] = r.versionId;
+  if (r.deleteMarker) headers["x-amz-delete-marker"] = "true";
+  sendEmpty(ctx, 204, headers);
+}
+
+export async function deleteObjects(ctx: Ctx): Promise<void> {
+  const b = bucketOf(ctx);
+  assertWritable(b);
+  const { doc } = await readXml(ctx, "Delete");
+  const quiet = doc.Quiet === "true";
+  const items = asArray(doc.Object as Record<string, unknown> | Record<string, unknown>[]);
+  if (items.length === 0) throw Errors.malformedXml("A <Delete> document needs at least one <Object>.");
+  if (items.length > 1000) throw Errors.malformedXml("At most 1000 <Object> elements per request.");
+  let out = `<DeleteResult xmlns="${S3_NS}">`;
+  for (const item of items) {
+    const key = typeof item.Key === "string" ? item.Key : undefined;
+    const versionId = typeof item.VersionId === "string" && item.VersionId !== "" ? item.VersionId : undefined;
+    if (!key) {
+      out += `<Error><Key></Key><Code>MalformedXML</Code><Message>Each Object needs a Key.</Message></Error>`;
+      continue;
+    }
+    try {
+      const r = deleteOne(ctx, b, key, versionId);
+      if (!quiet) {
+        out += `<Deleted>${el("Key", key)}${versionId ? el("VersionId", versionId) : ""}` +
+          `${r.deleteMarker ? "<DeleteMarker>true</DeleteMarker>" : ""}${r.deleteMarker && !versionId ? el("DeleteMarkerVersionId", r.versionId) : ""}</Deleted>`;
+      }
+    } catch (err) {
+      const e = err instanceof S3Error ? err : new S3Error("InternalError");
+      out += `<Error>${el("Key", key)}${versionId ? el("VersionId", versionId) : ""}${el("Code", e.code)}${el("Message", e.message)}</Error>`;
+    }
+  }
+  sendXml(ctx, out + "</DeleteResult>");
+}
+
+/** x-amz-copy-source: [/]bucket/key[?versionId=…], URL-encoded. Only within the key's own bucket. */
+function parseCopySource(ctx: Ctx, raw: string): { bucket: string; key: string; versionId?: string } {
+  let s = raw;
+  let versionId: string | undefined;
+  const qi = s.indexOf("?");
+  if (qi >= 0) {
+    const m = /(?:^|&)versionId=([^&]*)/.exec(s.slice(qi + 1));
+    versionId = m ? decodeURIComponent(m[1]) : undefined;
+    s = s.slice(0, qi);
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(s);
+  } catch {
+    throw Errors.invalidArgument("x-amz-copy-source", raw, "Copy Source must be URL-encoded '<bucket>/<key>'.");
+  }
+  if (decoded.startsWith("/")) decoded = decoded.slice(1);
+  const slash = decoded.indexOf("/");
+  if (slash <= 0 || slash === decoded.length - 1) throw Errors.invalidArgument("x-amz-copy-source", raw, "Copy Source must name a bucket and a key: '<bucket>/<key>'.");
+  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
+}
+
+async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
+  const src = parseCopySource(ctx, h(ctx, "x-amz-copy-source") as string);
+  if (src.bucket !== ctx.auth.credential.bucket) throw Errors.foreignBucket(src.bucket);
+  const v = ctx.objects.get(b.name, src.key, src.versionId);
+  if (!v || v.deleteMarker) {
+    if (src.versionId !== undefined && v?.deleteMarker) throw new S3Error("InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.");
+    throw new S3Error(src.versionId ? "NoSuchVersion" : "NoSuchKey", undefined, { Key: src.key });
+  }
+  const directive = (h(ctx, "x-amz-metadata-directive") ?? "COPY").toUpperCase();
+  if (directive !== "COPY" && directive !== "REPLACE") throw Errors.invalidArgument("x-amz-metadata-directive", directive, "Unknown metadata directive: use COPY or REPLACE.");
+  if (src.key === ctx.key && directive === "COPY" && !src.versionId && b.versioning === "Unversioned") {
+    throw new S3Error("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+  }
+  const copied = await spoolFiles(ctx.objects, v.size === 0 ? [] : [{ path: ctx.objects.filePath(v.file as string) }]);
+  const durable = await ctx.objects.install(copied.tmp, copied.size, copied.md5);
+  const { contentType, meta } = directive === "REPLACE" ? metaFromRequest(ctx) : { contentType: v.contentType, meta: { user: v.meta.user, headers: v.meta.headers } as StoredMeta };
+  const nv = ctx.objects.putVersion(b.name, ctx.key as string, b.versioning, { size: copied.size, etag: copied.md5, contentType, meta, body: durable }, retainUntilFor(b, ctx.store.clock.now()));
+  const headers: Record<string, string> = { ...versionHeader(b, nv.versionId) };
+  if (src.versionId) headers["x-amz-copy-source-version-id"] = src.versionId;
+  sendXml(ctx, `<CopyObjectResult xmlns="${S3_NS}">${el("LastModified", isoDate(nv.lastModified))}${el("ETag", `"${nv.etag}"`)}</CopyObjectResult>`, 200, headers);
+}
