@@ -13,6 +13,7 @@ import { startControlServer } from "./control/server";
 import type { RateLimitOptions } from "./control/ratelimit";
 import { ObjectStore } from "./s3/objects";
 import { startS3Server } from "./s3/server";
+import type { LifecycleReport } from "./s3/lifecycle";
 
 export { ManualClock, systemClock } from "./clock";
 export type { Clock } from "./clock";
@@ -50,8 +51,8 @@ export interface OtterStorage {
   clock: Clock;
   store: Store;
   objects: ObjectStore;
-  /** Runs lifecycle expiration now (the S3 plane's); resolves when done. */
-  runLifecycle(): Promise<unknown>;
+  /** Runs lifecycle expiration now, against the injected clock (the S3 plane's runner); resolves when done. */
+  runLifecycle(): Promise<LifecycleReport>;
   /** Closes both listeners and the database (flushing lastUsedAt). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -107,7 +108,6 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
     cleanups.push(() => control.close());
 
     let stopping: Promise<void> | undefined;
-    const lifecycle = objects as unknown as { runLifecycle?: () => unknown };
     return {
       controlUrl: control.url,
       s3Url: s3.url,
@@ -117,7 +117,7 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
       clock,
       store,
       objects,
-      runLifecycle: async () => (typeof lifecycle.runLifecycle === "function" ? await lifecycle.runLifecycle() : undefined),
+      runLifecycle: async () => objects.runLifecycle(),
       stop: () => (stopping ??= undo()),
     };
   } catch (e) {
