@@ -1,0 +1,87 @@
+import * as assert from "node:assert/strict";
+import * as path from "path";
+import { FAKE_SECRET, ProgramRun, Registered, ROOT, runProgram } from "./examples-harness";
+import { mandatory, policyDiagnostics } from "./examples-policy";
+
+const ENTRY = path.join(ROOT, "dist", "examples", "environments", "index.js");
+const BUCKET = "pulumi-nodejs:dynamic/otterstorage:Bucket";
+const KEY = "pulumi-nodejs:dynamic/otterstorage:AccessKey";
+
+/** bucket logical name -> labels of the keys whose `bucket` input comes from it. */
+function keysPerBucket(run: ProgramRun): Record<string, string[]> {
+  const buckets = run.byType(BUCKET);
+  const out: Record<string, string[]> = Object.fromEntries(buckets.map((b) => [b.name, []]));
+  for (const k of run.byType(KEY)) {
+    const from = (k.propertyDependencies.bucket ?? []).map((urn) => buckets.find((b) => b.urn === urn)!.name);
+    assert.equal(from.length, 1, `key ${k.name} takes its bucket from exactly one Bucket`);
+    out[from[0]].push(k.inputs.label);
+  }
+  return out;
+}
+
+describe("examples/environments under mocks", () => {
+  const runs: Record<string, ProgramRun> = {};
+  before(async () => {
+    for (const stack of ["dev", "staging", "prod"]) runs[stack] = await runProgram(ENTRY, { project: "otterstorage-environments", stack });
+  });
+
+  it("gives every stack its own two buckets, named after the environment with a random suffix", () => {
+    for (const [stack, run] of Object.entries(runs)) {
+      const names = run.byType(BUCKET).map((b: Registered) => b.inputs.name).sort();
+      assert.deepEqual(names, [`acme-assets-${stack}-kkkkkk`, `acme-backups-${stack}-kkkkkk`]);
+      for (const b of run.byType(BUCKET)) assert.equal(b.inputs.tags.environment, stack);
+      assert.equal(run.byType("random:index/randomString:RandomString").length, 1);
+    }
+  });
+
+  it("issues one labelled key per integration, on the one bucket that integration needs", () => {
+    for (const run of Object.values(runs)) {
+      assert.deepEqual(keysPerBucket(run), { assets: ["app-web", "ci-deploy"], backups: ["backups-restic"] });
+    }
+  });
+
+  it("protects prod buckets and keeps their objects on destroy; dev and staging can be torn down", () => {
+    for (const b of runs.prod.byType(BUCKET)) {
+      assert.equal(b.protect, true, b.name);
+      assert.equal(b.inputs.forceDestroy, false, b.name);
+    }
+    for (const b of [...runs.dev.byType(BUCKET), ...runs.staging.byType(BUCKET)]) {
+      assert.equal(b.protect, false);
+      assert.equal(b.inputs.forceDestroy, true);
+    }
+  });
+
+  it("asks for secretAccessKey as a secret output on every key and exports secrets only as stack secrets", () => {
+    for (const [stack, run] of Object.entries(runs)) {
+      for (const k of run.byType(KEY)) assert.ok(k.additionalSecretOutputs.includes("secretAccessKey"), k.name);
+      const o = run.outputs;
+      assert.equal(o.secretAccessKeys.secret, true);
+      assert.deepEqual(o.secretAccessKeys.value, { "app-web": FAKE_SECRET, "ci-deploy": FAKE_SECRET, "backups-restic": FAKE_SECRET });
+      assert.equal(o.awsCredentials.secret, true);
+      assert.match(o.awsCredentials.value, new RegExp(`\\[otter-${stack}-backups-restic\\]\\naws_access_key_id = OTTR\\d{16}\\naws_secret_access_key = ${FAKE_SECRET}`));
+      for (const plain of ["environment", "bucketNames", "endpoint", "region", "accessKeyIds", "awsConfig"]) {
+        assert.equal(o[plain].secret, false, `${plain} should be plain`);
+        assert.ok(!JSON.stringify(o[plain].value).includes(FAKE_SECRET), `${plain} must not hold a secret`);
+      }
+      assert.match(o.awsConfig.value, new RegExp(`\\[profile otter-${stack}-app-web\\]\\nregion = eu-mad\\nendpoint_url = https://`));
+    }
+  });
+
+  it("rotates by calendar quarter by default, and when the rotation config changes", async () => {
+    for (const k of runs.dev.byType(KEY)) assert.match(String(k.inputs.rotationTrigger), /^\d{4}-Q[1-4]$/);
+    const now = await runProgram(ENTRY, { project: "otterstorage-environments", stack: "dev", config: { "otterstorage-environments:rotation": "after-offboarding-1" } });
+    for (const k of now.byType(KEY)) assert.equal(k.inputs.rotationTrigger, "after-offboarding-1");
+  });
+
+  it("passes the policy pack in every stack: no mandatory violation", async () => {
+    for (const [stack, run] of Object.entries(runs)) assert.deepEqual(mandatory(await policyDiagnostics(run, stack)), [], stack);
+    // The check is not vacuous: the same prod graph with one bucket unprotected is refused.
+    const assets = runs.prod.byType(BUCKET).find((b) => b.name === "assets")!;
+    assets.protect = false;
+    try {
+      assert.match(mandatory(await policyDiagnostics(runs.prod, "prod")).join("\n"), /otterstorage-production-bucket-protected: [\s\S]*"assets" is production/);
+    } finally {
+      assets.protect = true;
+    }
+  });
+});
