@@ -139,6 +139,17 @@ function fromStoreError(err: unknown): unknown {
   return err;
 }
 
+let lastDateSecond = -1;
+let lastDate = "";
+function dateHeader(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  if (sec !== lastDateSecond) {
+    lastDateSecond = sec;
+    lastDate = new Date(sec * 1000).toUTCString();
+  }
+  return lastDate;
+}
+
 const ID_PREFIX = randomBytes(4).toString("hex").toUpperCase();
 let idCounter = 0;
 function nextRequestId(): string {
@@ -153,6 +164,8 @@ export async function startS3Server(opts: S3ServerOptions): Promise<{ url: strin
     const requestId = nextRequestId();
     res.setHeader("x-amz-request-id", requestId);
     res.setHeader("Server", "LocalOtterStorage");
+    // The service clock, not the host's: SDKs correct their skew from this header (and tests move the clock).
+    res.setHeader("Date", dateHeader(store.clock.now()));
     const url = req.url ?? "/";
     const method = req.method ?? "GET";
     let accessKeyId: string | undefined;
@@ -174,10 +187,17 @@ export async function startS3Server(opts: S3ServerOptions): Promise<{ url: strin
       const regions = pathBucket && pathBucket.region !== region ? [region, pathBucket.region] : [region];
       const auth = await verifyRequest({ method, rawPath, query, headers: req.headers }, { store, regions });
       accessKeyId = auth.credential.accessKeyId;
-      if (parts.bucket !== null && parts.bucket !== auth.credential.bucket) throw Errors.foreignBucket(parts.bucket);
       const ctx: Ctx = { req, res, requestId, method, rawPath, query, bucket: parts.bucket, key: parts.key, auth, store, objects, region, operation: "" };
-      const r = route(ctx);
+      const foreign = parts.bucket !== null && parts.bucket !== auth.credential.bucket;
+      let r: Route;
+      try {
+        r = route(ctx);
+      } catch (e) {
+        throw foreign ? Errors.foreignBucket(parts.bucket as string) : e;
+      }
       operation = r.op;
+      // CreateBucket names a bucket no key can own yet: its refusal explains where buckets come from instead.
+      if (foreign && r.op !== "CreateBucket") throw Errors.foreignBucket(parts.bucket as string);
       await r.fn(ctx);
       store.noteKeyUsed(auth.credential.accessKeyId);
     } catch (raw) {
