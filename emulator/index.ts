@@ -102,6 +102,7 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
     cleanups.push(() => clearInterval(pruneTimer));
 
     const objects = new ObjectStore(store);
+    cleanups.push(() => objects.close()); // idempotent; s3.close() also closes it
     const s3 = await startS3Server({ store, objects, host, port: s3Port, region, log });
     cleanups.push(() => s3.close());
     const control = await startControlServer({ store, objects, token, s3Url: s3.url, region, host, port: controlPort, log, rateLimit: opts.rateLimit });
