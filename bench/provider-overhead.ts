@@ -10,8 +10,8 @@
 import { spawn } from "child_process";
 import { randomUUID } from "crypto";
 import * as path from "path";
-import { ProviderHost } from "../tests/support/host";
-import { serializedProviders } from "../tests/support/host-scenario";
+
+import { ProviderHost, serializedProviders } from "../tests/support/host";
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 1000);
 const BUCKETS = Number(process.env.BENCH_BUCKETS ?? 100);

@@ -10,24 +10,12 @@
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import * as pulumi from "@pulumi/pulumi";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { startOtterStorage, OtterStorage } from "../../emulator";
 import { OtterStorageClient } from "../../provider/client";
-import { engineUp, HostOptions, ProviderHost, ResourceState } from "./host";
+import { engineUp, HostOptions, ProviderHost, ResourceState, serializedProviders } from "./host";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** Serialized exactly as `new Bucket()`/`new AccessKey()` do (tests/sdk-serialization.test.ts proves equality). */
-export async function serializedProviders(): Promise<{ bucket: string; accessKey: string }> {
-  const opts = { allowSecrets: true };
-  const b = require("pulumi-otterstorage/dist/provider/dynamic/bucket.js");
-  const k = require("pulumi-otterstorage/dist/provider/dynamic/accessKey.js");
-  return {
-    bucket: (await pulumi.runtime.serializeFunction(() => b, opts)).text,
-    accessKey: (await pulumi.runtime.serializeFunction(() => k, opts)).text,
-  };
-}
 
 /** A loopback proxy in front of the Control API that answers 500 to the next `n` requests. */
 export async function flakyProxy(target: string): Promise<{ url: string; failNext(n: number): void; seen: number; close(): Promise<void> }> {

@@ -10,6 +10,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
+import * as pulumi from "@pulumi/pulumi";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
@@ -27,6 +28,21 @@ export const COMPAT_HOST_SCRIPT = path.join(COMPAT_DIR, "node_modules", "@pulumi
 /** The engine's secret marker on the wire (sdk/go/common/resource/sig). */
 export const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
 export const secretWire = (value: unknown) => ({ [SECRET_SIG.key]: SECRET_SIG.value, value });
+
+/**
+ * The `__provider` texts, serialized exactly as `new Bucket()`/`new AccessKey()` do:
+ * serializeFunction(() => provider, { allowSecrets: true }) over the SDK's provider objects, which are the exports
+ * of the package's provider/dynamic modules (tests/sdk-serialization.test.ts proves the texts are identical).
+ */
+export async function serializedProviders(): Promise<{ bucket: string; accessKey: string }> {
+  const opts = { allowSecrets: true };
+  const b = require("pulumi-otterstorage/dist/provider/dynamic/bucket.js");
+  const k = require("pulumi-otterstorage/dist/provider/dynamic/accessKey.js");
+  return {
+    bucket: (await pulumi.runtime.serializeFunction(() => b, opts)).text,
+    accessKey: (await pulumi.runtime.serializeFunction(() => k, opts)).text,
+  };
+}
 
 export interface HostOptions {
   /** Node binary. Default: the one running the tests. */
