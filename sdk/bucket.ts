@@ -3,7 +3,7 @@
  * provider/dynamic/bucket.ts, loaded by a relative require so Pulumi serializes it as a one-line `require`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { LifecycleRuleInput, ObjectLock, StorageClass } from "../api/schemas";
+import type { LifecycleRule, LifecycleRuleInput, ObjectLock, StorageClass } from "../api/schemas";
 
 // Relative require inside the package: from node_modules/pulumi-otterstorage this is the module the serializer
 // writes as require("pulumi-otterstorage/dist/provider/dynamic/bucket.js"). One object, shared by every Bucket.
@@ -100,7 +100,7 @@ export class Bucket extends pulumi.dynamic.Resource {
   declare readonly versioning: pulumi.Output<"Unversioned" | "Enabled" | "Suspended">;
   declare readonly objectLock: pulumi.Output<ObjectLock | null>;
   declare readonly legalHold: pulumi.Output<boolean>;
-  declare readonly lifecycleRules: pulumi.Output<Required<LifecycleRuleInput>[]>;
+  declare readonly lifecycleRules: pulumi.Output<LifecycleRule[]>;
   declare readonly tags: pulumi.Output<Record<string, string>>;
   declare readonly forceDestroy: pulumi.Output<boolean>;
   /** The S3 endpoint (path-style) for this bucket. */

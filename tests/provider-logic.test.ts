@@ -10,6 +10,7 @@ import { OtterStorageClient } from "../provider/client";
 import { OtterStorageError } from "../provider/errors";
 import { UNKNOWN } from "../provider/common";
 import { useEmulator } from "./support/emulator";
+import { flakyProxy } from "./support/host-scenario";
 import type { OtterStorage } from "../emulator";
 
 function useConfig(os: () => OtterStorage, over: Record<string, string> = {}) {
@@ -198,5 +199,37 @@ describe("AccessKey logic against Local OtterStorage", () => {
     const a = await client.createAccessKey(bucketName, { label: "idem" }, "c0ffee00-0000-4000-8000-000000000001");
     const b = await client.createAccessKey(bucketName, { label: "idem" }, "c0ffee00-0000-4000-8000-000000000001");
     assert.equal(a.data.accessKeyId, b.data.accessKeyId);
+  });
+});
+
+describe("retried creates whose first answer was lost (proxy drops the 201)", () => {
+  const os = useEmulator();
+  let proxy: Awaited<ReturnType<typeof flakyProxy>>;
+  before(async () => {
+    proxy = await flakyProxy(os().controlUrl);
+    configure({ config: { get: (k) => ({ "otterstorage:endpoint": proxy.url, "otterstorage:token": os().token } as Record<string, string>)[k] } });
+    process.env.OTTERSTORAGE_RETRY_BASE_MS = "1";
+  });
+  after(async () => {
+    delete process.env.OTTERSTORAGE_RETRY_BASE_MS;
+    resetConfiguration();
+    await proxy.close();
+  });
+
+  it("AccessKey.create leaves exactly one key: the retry replays the first answer (same Idempotency-Key)", async () => {
+    const b = await bucket.create((await bucket.check({}, { __logicalName: "lost" })).inputs!);
+    proxy.loseNext(1);
+    const { id, outs } = await accessKey.create({ bucket: b.id, label: "lost-answer" });
+    const keys = (await new OtterStorageClient({ endpoint: os().controlUrl, token: os().token }).listAccessKeys(b.id)).data.accessKeys;
+    assert.deepEqual(keys.map((k) => k.accessKeyId), [id]);
+    assert.match(outs!.secretAccessKey, /^[A-Za-z0-9]{40}$/);
+  });
+
+  it("Bucket.create adopts the bucket its own lost first attempt created instead of failing on the name", async () => {
+    const inputs = (await bucket.check({}, { __logicalName: "lost-bucket" })).inputs!;
+    proxy.loseNext(1);
+    const { id, outs } = await bucket.create(inputs);
+    assert.equal(id, inputs.name);
+    assert.equal(outs!.name, inputs.name);
   });
 });

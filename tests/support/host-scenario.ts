@@ -17,10 +17,15 @@ import { engineUp, HostOptions, ProviderHost, ResourceState, serializedProviders
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** A loopback proxy in front of the Control API that answers 500 to the next `n` requests. */
-export async function flakyProxy(target: string): Promise<{ url: string; failNext(n: number): void; seen: number; close(): Promise<void> }> {
+/**
+ * A loopback proxy in front of the Control API. `failNext(n)`: answer 500 to the next n requests without
+ * forwarding them. `loseNext(n)`: forward the next n requests, let the service act, then drop its answer and
+ * say 502 — the "create succeeded but the answer was lost" case that Idempotency-Key exists for.
+ */
+export async function flakyProxy(target: string): Promise<{ url: string; failNext(n: number): void; loseNext(n: number): void; seen: number; close(): Promise<void> }> {
   const t = new URL(target);
   let failures = 0;
+  let losses = 0;
   const state = { seen: 0 };
   const server = http.createServer((req, res) => {
     state.seen++;
@@ -31,7 +36,14 @@ export async function flakyProxy(target: string): Promise<{ url: string; failNex
       res.end(JSON.stringify({ type: "urn:otterstorage:problem:InternalError", title: "Internal error", status: 500, detail: "Injected by the test proxy.", code: "InternalError" }));
       return;
     }
+    const lose = losses > 0;
+    if (lose) losses--;
     const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      if (lose) {
+        r.resume();
+        r.on("end", () => { res.writeHead(502); res.end(); });
+        return;
+      }
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
     });
@@ -42,6 +54,7 @@ export async function flakyProxy(target: string): Promise<{ url: string; failNex
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     failNext: (n) => { failures = n; },
+    loseNext: (n) => { losses = n; },
     get seen() { return state.seen; },
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
