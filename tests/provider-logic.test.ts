@@ -194,6 +194,14 @@ describe("AccessKey logic against Local OtterStorage", () => {
     assert.equal((await accessKey.read(id, outs!)).id, id);
   });
 
+  it("hands out otterstorage:s3Endpoint as the endpoint output when it is configured", async () => {
+    useConfig(os, { "otterstorage:s3Endpoint": "https://es-mad-1.s3.otterstorage.io" });
+    const { outs } = await accessKey.create({ bucket: bucketName, label: "public" });
+    assert.equal(outs!.endpoint, "https://es-mad-1.s3.otterstorage.io");
+    const read = await accessKey.read(outs!.accessKeyId, outs!);
+    assert.equal(read.props!.endpoint, "https://es-mad-1.s3.otterstorage.io");
+  });
+
   it("the service replays a create retried with the same Idempotency-Key (no orphan key)", async () => {
     const client = new OtterStorageClient({ endpoint: os().controlUrl, token: os().token });
     const a = await client.createAccessKey(bucketName, { label: "idem" }, "c0ffee00-0000-4000-8000-000000000001");
