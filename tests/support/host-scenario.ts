@@ -200,6 +200,12 @@ export function describeHostScenario(title: string, hostOptions: () => HostOptio
       assert.equal(r.id, "");
     });
 
+    it("fails the preview (Diff) of a change that would replace the non-empty bucket, saying what to do", async () => {
+      const news = { __provider: text.bucket, __logicalName: "media", name: `${bucket.id}-renamed` };
+      const checked = await host.check(bUrn, bucket.inputs, news);
+      await assert.rejects(host.diff(bUrn, bucket.id, bucket.outputs, checked.inputs, bucket.inputs), /ReplacementWouldDestroyData.*object\(s\) that would be deleted.*forceDestroy: true/);
+    });
+
     it("destroy: a non-empty bucket refuses with a forceDestroy hint; after forceDestroy (in place) it goes", async () => {
       await host.delete(kUrn, key.id, key.outputs); // gone already: done
       await assert.rejects(host.delete(bUrn, bucket.id, bucket.outputs), /BucketNotEmpty.*forceDestroy: true/);
