@@ -142,3 +142,28 @@ describe("Local OtterStorage: persistence and secrets at rest", function () {
     assert.deepEqual(fs.readdirSync(dir), []);
   });
 });
+
+describe("Local OtterStorage: one instance per data dir", () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "otter-lock-"))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("refuses a second instance on a data dir in use, naming the owner, and starts once the first stopped", async () => {
+    const first = await startOtterStorage({ dataDir: dir });
+    try {
+      await assert.rejects(startOtterStorage({ dataDir: dir }), /in use by another Local OtterStorage \(pid \d+/);
+    } finally {
+      await first.stop();
+    }
+    const second = await startOtterStorage({ dataDir: dir });
+    await second.stop();
+  });
+
+  it("takes over a lock left behind by a process that is gone", async () => {
+    fs.writeFileSync(path.join(dir, "LOCK"), "2147483646\n");
+    const h = await startOtterStorage({ dataDir: dir });
+    assert.equal(fs.readFileSync(path.join(dir, "LOCK"), "utf8").trim(), String(process.pid));
+    await h.stop();
+    assert.equal(fs.existsSync(path.join(dir, "LOCK")), false);
+  });
+});

@@ -86,8 +86,10 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     genReqId: () => crypto.randomBytes(8).toString("hex"),
     forceCloseConnections: true,
-    return503OnClosing: true,
+    // Our own 503 below, as problem+json like every other error.
+    return503OnClosing: false,
   });
+  let closing = false;
 
   app.decorateRequest("problemCode", undefined);
 
@@ -143,6 +145,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
 
   // Rate limit, then auth: both before the body is parsed.
   app.addHook("onRequest", async (req) => {
+    if (closing) throw new ControlProblem("ServiceUnavailable", "The service is shutting down. Retry against a running instance.", undefined, { "retry-after": "1", connection: "close" });
     const spec = (req.routeOptions.config as { spec?: RouteSpec }).spec;
     if (!spec) return;
     if (limiter && spec.operationId !== "getHealth") {
@@ -247,6 +250,9 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   return {
     url: `http://${host}:${info.port}`,
     app,
-    close: () => app.close(),
+    close: () => {
+      closing = true;
+      return app.close();
+    },
   };
 }

@@ -16,6 +16,7 @@ import { Clock, systemClock } from "../clock";
 import { Logger, silentLogger } from "../log";
 import { SecretBox, newAccessKeyId, newAccountToken, newSecretAccessKey, newSessionToken, newTemporaryKeyId } from "./crypto";
 import { STORE_MIGRATIONS } from "./migrations";
+import { lockDataDir } from "./lock";
 import { StoreError, accessKeyNotFound, bucketNotFound, legalHoldActive } from "./errors";
 
 export { StoreError } from "./errors";
@@ -161,6 +162,7 @@ export class Store {
   private readonly pendingUsage = new Map<string, number>();
   private readonly flushTimer: NodeJS.Timeout;
   private closed = false;
+  private readonly unlock: () => void = () => {};
 
   constructor(opts: StoreOptions = {}) {
     this.clock = opts.clock ?? systemClock;
@@ -173,15 +175,28 @@ export class Store {
     } else {
       this.dataDir = path.resolve(opts.dataDir);
       fs.mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
-      this.box = SecretBox.fromDataDir(this.dataDir, (m) => this.log.warn(m));
-      this.db = new Database(path.join(this.dataDir, DB_FILE));
-      this.db.pragma("journal_mode = WAL");
+      const unlock = lockDataDir(this.dataDir);
+      try {
+        this.box = SecretBox.fromDataDir(this.dataDir, (m) => this.log.warn(m));
+        this.db = new Database(path.join(this.dataDir, DB_FILE));
+        this.db.pragma("journal_mode = WAL");
+      } catch (e) {
+        unlock();
+        throw e;
+      }
+      this.unlock = unlock;
     }
-    this.db.pragma("synchronous = FULL");
-    this.db.pragma("busy_timeout = 5000");
-    this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
-    for (const m of STORE_MIGRATIONS) this.migrate(m.name, m.sql);
-    for (const r of this.db.prepare("SELECT * FROM buckets").all() as BucketRow[]) this.buckets.set(r.name, rowToBucket(r));
+    try {
+      this.db.pragma("synchronous = FULL");
+      this.db.pragma("busy_timeout = 5000");
+      this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
+      for (const m of STORE_MIGRATIONS) this.migrate(m.name, m.sql);
+      for (const r of this.db.prepare("SELECT * FROM buckets").all() as BucketRow[]) this.buckets.set(r.name, rowToBucket(r));
+    } catch (e) {
+      this.db.close();
+      this.unlock();
+      throw e;
+    }
     this.flushTimer = setInterval(() => this.flushKeyUsage(), KEY_USAGE_FLUSH_MS);
     this.flushTimer.unref();
   }
@@ -490,7 +505,11 @@ export class Store {
     } finally {
       this.closed = true;
       this.credentials.clear();
-      this.db.close();
+      try {
+        this.db.close();
+      } finally {
+        this.unlock();
+      }
     }
   }
 }
