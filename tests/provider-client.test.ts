@@ -244,3 +244,22 @@ describe("provider configuration", () => {
     assert.equal(resolveConfig().endpoint, "http://env");
   });
 });
+
+describe("provider/ stands alone", () => {
+  it("loads every provider module with @pulumi/* made unresolvable (no run-time dependency on Pulumi)", () => {
+    const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
+    const path = require("node:path") as typeof import("node:path");
+    const dir = path.resolve(__dirname, "..", "provider");
+    const code = `
+      const Module = require("module");
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (req, ...rest) {
+        if (req.startsWith("@pulumi/")) throw new Error("provider/ required " + req);
+        return resolve.call(this, req, ...rest);
+      };
+      for (const m of ["index", "dynamic/bucket", "dynamic/accessKey", "schema"]) require(${JSON.stringify(dir)} + "/" + m);
+      console.log("ok");`;
+    const r = spawnSync(process.execPath, ["-e", code], { encoding: "utf8" });
+    assert.equal(r.stdout.trim(), "ok", r.stderr);
+  });
+});
