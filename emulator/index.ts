@@ -13,6 +13,7 @@ import { startControlServer } from "./control/server";
 import type { RateLimitOptions } from "./control/ratelimit";
 import { ObjectStore } from "./s3/objects";
 import { startS3Server } from "./s3/server";
+import { withKeyActivationDelay } from "./keyDelay";
 import type { LifecycleReport } from "./s3/lifecycle";
 
 export { ManualClock, systemClock } from "./clock";
@@ -39,6 +40,8 @@ export interface StartOptions {
   rateLimit?: RateLimitOptions;
   /** Region served. Default eu-mad. */
   region?: string;
+  /** Test hook (emulator/keyDelay.ts): new keys are refused on the S3 plane for this many real ms after issue. */
+  s3KeyDelayMs?: number;
 }
 
 export interface OtterStorage {
@@ -103,7 +106,8 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
 
     const objects = new ObjectStore(store);
     cleanups.push(() => objects.close()); // idempotent; s3.close() also closes it
-    const s3 = await startS3Server({ store, objects, host, port: s3Port, region, log });
+    const s3Store = opts.s3KeyDelayMs ? withKeyActivationDelay(store, opts.s3KeyDelayMs) : store;
+    const s3 = await startS3Server({ store: s3Store, objects, host, port: s3Port, region, log });
     cleanups.push(() => s3.close());
     const control = await startControlServer({ store, objects, token, s3Url: s3.url, region, host, port: controlPort, log, rateLimit: opts.rateLimit });
     cleanups.push(() => control.close());
