@@ -76,6 +76,9 @@ describe("Control API v1: HTTP-level errors", () => {
 
   it("answers a body that is not JSON with 400 MalformedJson", async () => {
     assertProblem(await api().post("/v1/buckets", undefined, { raw: '{"name": ' }), "MalformedJson");
+    const secret = "aB3xY9kLpQ7mN2vWcR5tZ8dF1gH4jK6sUe0oI2pL";
+    const p = assertProblem(await api().post("/v1/buckets", undefined, { raw: `{"name": ${secret}}` }), "MalformedJson");
+    assert.ok(!JSON.stringify(p).includes(secret.slice(0, 10)), "the problem must not quote the body");
   });
 
   it("answers a non-JSON content type with 415 UnsupportedMediaType", async () => {

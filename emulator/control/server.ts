@@ -101,7 +101,9 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     try {
       done(null, JSON.parse(text));
     } catch (e) {
-      done(new ControlProblem("MalformedJson", `The body is not valid JSON (${(e as Error).message.slice(0, 120)}). Send a JSON object.`), undefined);
+      // Node's JSON.parse message quotes a slice of the input, which may hold a secret: report the position only.
+      const at = /position (\d+)/.exec((e as Error).message)?.[1];
+      done(new ControlProblem("MalformedJson", `The body is not valid JSON${at ? ` (error at character ${at})` : ""}. Send a JSON object.`), undefined);
     }
   });
 
