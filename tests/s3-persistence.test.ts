@@ -38,7 +38,7 @@ describe("S3 persistence and durability on a data dir", function () {
     const key = await bucketWithKey(running, "persist-bucket");
     let s3 = sdk(running, key);
     await s3.send(new PutObjectCommand({ Bucket: "persist-bucket", Key: "../outside/attempt", Body: "still inside", Metadata: { n: "1" } }));
-    await s3.send(new PutObjectCommand({ Bucket: "persist-bucket", Key: "b", Body: Buffer.alloc(100_000, 7) }));
+    await s3.send(new PutObjectCommand({ Bucket: "persist-bucket", Key: "b", Body: Buffer.alloc(300_000, 7) }));
     s3.destroy();
     await running.stop();
 
@@ -49,16 +49,18 @@ describe("S3 persistence and durability on a data dir", function () {
     running = await startOtterStorage({ dataDir });
     s3 = sdk(running, key);
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: "persist-bucket" }));
-    assert.deepEqual(listed.Contents?.map((o) => [o.Key, o.Size]), [["../outside/attempt", 12], ["b", 100_000]]);
+    assert.deepEqual(listed.Contents?.map((o) => [o.Key, o.Size]), [["../outside/attempt", 12], ["b", 300_000]]);
     const got = await s3.send(new GetObjectCommand({ Bucket: "persist-bucket", Key: "../outside/attempt" }));
     assert.equal(await got.Body!.transformToString(), "still inside");
     assert.equal(got.Metadata?.n, "1");
     s3.destroy();
     assert.deepEqual(fs.readdirSync(path.join(dataDir, "objects", "tmp")), [], "orphan temp files are removed on start");
     assert.ok(!fs.existsSync(path.join(dataDir, "objects", "data", "00", "never-committed")), "unreferenced bodies are removed on start");
-    // Every body lives under objects/data with a random name; no key became a path.
+    // Small bodies live inline in their row; larger ones under objects/data with a random name; no key is a path.
     const bodies = listFiles(path.join(dataDir, "objects"));
-    assert.equal(bodies.length, 2);
+    assert.equal(bodies.length, 1);
+    const big = await sdk(running, key).send(new GetObjectCommand({ Bucket: "persist-bucket", Key: "b" }));
+    assert.ok(Buffer.from(await big.Body!.transformToByteArray()).equals(Buffer.alloc(300_000, 7)));
     assert.ok(bodies.every((f) => !f.includes("outside")));
     assert.ok(!fs.existsSync(path.join(dataDir, "outside")) && !fs.existsSync(path.join(dataDir, "..", "outside")));
   });

@@ -16,7 +16,9 @@ import type { ObjectStore } from "./objects";
 export const MAX_PUT_BYTES = 5 * 1024 ** 3;
 
 export interface ReceivedBody {
-  tmp: string;
+  /** The fsynced temp file, or null when the body was small enough to keep in memory (inline). */
+  tmp: string | null;
+  inline: Buffer | null;
   size: number;
   md5: string;
   checksum?: { algorithm: string; value: string };
@@ -68,7 +70,7 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
  * Read the request body of a PUT/UploadPart into a verified, fsynced temp file. Errors: XAmzContentSHA256Mismatch,
  * BadDigest (Content-MD5 or checksum), IncompleteBody, EntityTooLarge, SignatureDoesNotMatch (chunks).
  */
-export async function receiveBody(req: IncomingMessage, auth: AuthResult, objects: ObjectStore, maxBytes = MAX_PUT_BYTES): Promise<ReceivedBody> {
+export async function receiveBody(req: IncomingMessage, auth: AuthResult, objects: ObjectStore, maxBytes = MAX_PUT_BYTES, inlineMax = 0): Promise<ReceivedBody> {
   const payload = auth.payload;
   const chunked = payload.kind === "chunked";
   const declared = chunked ? headerValue(req, "x-amz-decoded-content-length") : headerValue(req, "content-length");
@@ -98,13 +100,29 @@ export async function receiveBody(req: IncomingMessage, auth: AuthResult, object
   const raw = req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
   const source: AsyncIterable<Buffer> = decoder ? decodeChunked(raw, decoder) : raw;
   let seen = 0;
-  const { tmp, size } = await spool(objects, source, (b) => {
+  const onData = (b: Buffer) => {
     seen += b.length;
     if (seen > maxBytes) throw new S3Error("EntityTooLarge");
     md5.update(b);
     sha?.update(b);
     sum?.update(b);
-  });
+  };
+  let tmp: string | null = null;
+  let inline: Buffer | null = null;
+  let size: number;
+  if (declaredSize !== undefined && declaredSize <= inlineMax) {
+    // Small and announced as such: keep it in memory (never more than inlineMax, whatever the client sends).
+    const parts: Buffer[] = [];
+    for await (const b of source) {
+      onData(b);
+      if (seen > inlineMax) throw new S3Error("IncompleteBody", `The body is longer than its declared length (${declaredSize} bytes).`);
+      parts.push(Buffer.from(b));
+    }
+    inline = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    size = inline.length;
+  } else {
+    ({ tmp, size } = await spool(objects, source, onData));
+  }
   try {
     if (!req.complete) throw new S3Error("IncompleteBody");
     if (declaredSize !== undefined && size !== declaredSize) {
@@ -123,9 +141,9 @@ export async function receiveBody(req: IncomingMessage, auth: AuthResult, object
       if (expected !== actual) throw new S3Error("BadDigest", `The ${want.algorithm.toUpperCase()} you specified did not match the calculated checksum.`);
       checksum = { algorithm: want.algorithm, value: actual };
     }
-    return { tmp, size, md5: md5Bytes.toString("hex"), checksum };
+    return { tmp, inline, size, md5: md5Bytes.toString("hex"), checksum };
   } catch (err) {
-    await fsp.rm(tmp, { force: true });
+    if (tmp) await fsp.rm(tmp, { force: true });
     throw err;
   }
 }

@@ -39,6 +39,8 @@ export interface ObjectVersion {
   lastModified: number;
   meta: StoredMeta;
   file: string | null;
+  /** The body itself when it is small (see INLINE_MAX_BYTES); only loaded by get(). */
+  inline: Buffer | null;
   retainUntil: number | null;
   noncurrentSince: number | null;
 }
@@ -61,12 +63,23 @@ export interface PartRecord {
   checksum: string | null;
 }
 
-/** A body already durable on disk (renamed into place), ready to be referenced by a row. */
+/**
+ * A body ready to be referenced by a row: a file already durable on disk (renamed into place and its directory
+ * fsynced), or a small body kept inline in the row itself, made durable by the same fsynced SQLite commit.
+ */
 export interface DurableBody {
-  file: string;
+  file: string | null;
+  inline?: Buffer;
   size: number;
   md5: string;
 }
+
+/**
+ * Bodies up to this size live inline in their metadata row (as MinIO keeps small objects inline in xl.meta):
+ * one fsynced SQLite commit makes object and metadata durable together, with no file, rename or directory fsync,
+ * and a GET is one row read. Larger bodies stream to files.
+ */
+export const INLINE_MAX_BYTES = 128 * 1024;
 
 const MIGRATION = `
 CREATE TABLE s3_objects (
@@ -90,17 +103,20 @@ CREATE TABLE s3_parts (
 );
 `;
 
+/** Everything but the inline body: listings never load bodies. */
+const LIST_COLUMNS = "bucket, key, version_id, seq, is_latest, delete_marker, size, etag, content_type, last_modified, meta, file, retain_until, noncurrent_since";
+
 interface Row {
   bucket: string; key: string; version_id: string; seq: number; is_latest: number; delete_marker: number; size: number;
   etag: string; content_type: string | null; last_modified: number; meta: string; file: string | null;
-  retain_until: number | null; noncurrent_since: number | null;
+  retain_until: number | null; noncurrent_since: number | null; inline?: Buffer | null;
 }
 
 function toVersion(r: Row): ObjectVersion {
   return {
     bucket: r.bucket, key: r.key, versionId: r.version_id, seq: r.seq, isLatest: r.is_latest === 1,
     deleteMarker: r.delete_marker === 1, size: r.size, etag: r.etag, contentType: r.content_type,
-    lastModified: r.last_modified, meta: JSON.parse(r.meta) as StoredMeta, file: r.file,
+    lastModified: r.last_modified, meta: JSON.parse(r.meta) as StoredMeta, file: r.file, inline: r.inline ?? null,
     retainUntil: r.retain_until, noncurrentSince: r.noncurrent_since,
   };
 }
@@ -128,6 +144,7 @@ export class ObjectStore {
 
   constructor(readonly store: StoreLike) {
     store.migrate("s3-objects-v1", MIGRATION);
+    store.migrate("s3-objects-v2-inline", "ALTER TABLE s3_objects ADD COLUMN inline BLOB");
     this.ephemeral = store.dataDir === null;
     this.root = store.dataDir ? path.join(store.dataDir, "objects") : fs.mkdtempSync(path.join(os.tmpdir(), "otter-s3-"));
     this.tmpDir = path.join(this.root, "tmp");
@@ -143,12 +160,12 @@ export class ObjectStore {
       demote: db.prepare("UPDATE s3_objects SET is_latest = 0, noncurrent_since = ? WHERE bucket = ? AND key = ? AND is_latest = 1"),
       deleteVersion: db.prepare("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?"),
       insert: db.prepare(`INSERT INTO s3_objects (bucket, key, version_id, seq, is_latest, delete_marker, size, etag, content_type,
-        last_modified, meta, file, retain_until, noncurrent_since) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`),
+        last_modified, meta, file, retain_until, noncurrent_since, inline) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`),
       newest: db.prepare("SELECT version_id FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1"),
       promote: db.prepare("UPDATE s3_objects SET is_latest = 1, noncurrent_since = NULL WHERE bucket = ? AND key = ? AND version_id = ?"),
-      listCurrent: db.prepare(`SELECT * FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0 AND key > ?
+      listCurrent: db.prepare(`SELECT ${LIST_COLUMNS} FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0 AND key > ?
         AND key >= ? ORDER BY key LIMIT ?`),
-      listVersions: db.prepare(`SELECT * FROM s3_objects WHERE bucket = ? AND key >= ? AND (key > ? OR (key = ? AND seq < ?))
+      listVersions: db.prepare(`SELECT ${LIST_COLUMNS} FROM s3_objects WHERE bucket = ? AND key >= ? AND (key > ? OR (key = ? AND seq < ?))
         ORDER BY key, seq DESC LIMIT ?`),
       stats: db.prepare(`SELECT COALESCE(SUM(CASE WHEN is_latest = 1 AND delete_marker = 0 THEN 1 ELSE 0 END), 0) AS n,
         COALESCE(SUM(size), 0) AS bytes FROM s3_objects WHERE bucket = ?`),
@@ -184,7 +201,7 @@ export class ObjectStore {
   }
 
   /** Rename a fsynced temp file into place and fsync the directory: after this the bytes survive a crash. */
-  async install(tmp: string, size: number, md5: string): Promise<DurableBody> {
+  async install(tmp: string, size: number, md5: string): Promise<DurableBody & { file: string }> {
     const id = newId(15);
     const sub = Buffer.from(id.slice(0, 2)).toString("hex").slice(0, 2);
     const file = `${sub}/${id}`;
@@ -194,9 +211,62 @@ export class ObjectStore {
     return { file, size, md5 };
   }
 
-  /** Best-effort removal of body files no row references any more. */
+  /** Best-effort removal of body files no row references any more (after the commit that dropped the rows). */
   unlinkLater(files: Array<string | null | undefined>): void {
-    for (const f of files) if (f) fs.unlink(this.filePath(f), () => {});
+    for (const f of files) {
+      if (!f) continue;
+      if (this.flushing) this.deferredUnlinks.push(f);
+      else fs.unlink(this.filePath(f), () => {});
+    }
+  }
+
+  // ---- group commit ---------------------------------------------------------------------------------------------
+  //
+  // SQLite runs with synchronous=FULL, so every commit waits for an fsync of the WAL (~3 ms here) on the event
+  // loop. Metadata writes of concurrent requests are therefore queued and committed together, each in its own
+  // savepoint (better-sqlite3 nests transactions as savepoints), so one fsync makes a whole batch durable. Each
+  // caller is answered only after the batch's COMMIT returned; a failing item rolls back alone.
+
+  private queue: Array<{ fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
+  private flushing = false;
+  private deferredUnlinks: string[] = [];
+
+  /** Run `fn` (synchronous, SQLite only) inside the next group commit; resolves once it is durable. */
+  commit<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const items = this.queue;
+    this.queue = [];
+    if (items.length === 0) return;
+    const outcomes: Array<{ ok: boolean; value: unknown }> = [];
+    const db = this.store.db;
+    this.flushing = true;
+    try {
+      db.transaction(() => {
+        for (const it of items) {
+          try {
+            outcomes.push({ ok: true, value: db.transaction(it.fn)() });
+          } catch (e) {
+            outcomes.push({ ok: false, value: e });
+          }
+        }
+      })();
+    } catch (e) {
+      this.flushing = false;
+      this.deferredUnlinks = [];
+      for (const it of items) it.reject(e);
+      return;
+    }
+    this.flushing = false;
+    const unlinks = this.deferredUnlinks;
+    this.deferredUnlinks = [];
+    this.unlinkLater(unlinks);
+    items.forEach((it, i) => (outcomes[i].ok ? it.resolve(outcomes[i].value) : it.reject(outcomes[i].value)));
   }
 
   /** Temp files from interrupted writes, and body files no row references (a crash between rename and commit). */
@@ -246,12 +316,12 @@ export class ObjectStore {
       }
       this.st.demote.run(now, bucket, key);
       this.st.insert.run(bucket, key, versionId, seq, v.deleteMarker ? 1 : 0, v.size, v.etag, v.contentType, now,
-        JSON.stringify(v.meta), v.body?.file ?? null, retainUntil);
+        JSON.stringify(v.meta), v.body?.file ?? null, retainUntil, v.body?.inline ?? null);
     })();
     this.unlinkLater([replaced]);
     return {
       bucket, key, versionId, seq, isLatest: true, deleteMarker: !!v.deleteMarker, size: v.size, etag: v.etag,
-      contentType: v.contentType, lastModified: now, meta: v.meta, file: v.body?.file ?? null, retainUntil, noncurrentSince: null,
+      contentType: v.contentType, lastModified: now, meta: v.meta, file: v.body?.file ?? null, inline: v.body?.inline ?? null, retainUntil, noncurrentSince: null,
     };
   }
 
@@ -340,7 +410,7 @@ export class ObjectStore {
     return rows.map((r) => ({ uploadId: r.upload_id, bucket: r.bucket, key: r.key, initiated: r.initiated, contentType: r.content_type, meta: JSON.parse(r.meta) }));
   }
 
-  putPart(uploadId: string, partNumber: number, body: DurableBody, checksum: string | null): PartRecord {
+  putPart(uploadId: string, partNumber: number, body: DurableBody & { file: string }, checksum: string | null): PartRecord {
     const old = this.st.part.get(uploadId, partNumber) as { file: string } | undefined;
     const p: PartRecord = { partNumber, size: body.size, etag: body.md5, file: body.file, lastModified: this.store.clock.now(), checksum };
     this.st.putPart.run(uploadId, partNumber, p.size, p.etag, p.file, p.lastModified, checksum);

@@ -20,12 +20,12 @@ function uploadOf(ctx: Ctx): UploadRecord {
   return u;
 }
 
-export function createMultipartUpload(ctx: Ctx): void {
+export async function createMultipartUpload(ctx: Ctx): Promise<void> {
   const b = bucketOf(ctx);
   assertWritable(b);
   assertKey(ctx.key as string);
   const { contentType, meta } = metaFromRequest(ctx);
-  const u = ctx.objects.createUpload(b.name, ctx.key as string, contentType, meta);
+  const u = await ctx.objects.commit(() => ctx.objects.createUpload(b.name, ctx.key as string, contentType, meta));
   sendXml(ctx, `<InitiateMultipartUploadResult xmlns="${S3_NS}">${el("Bucket", b.name)}${el("Key", u.key)}${el("UploadId", u.uploadId)}</InitiateMultipartUploadResult>`);
 }
 
@@ -39,13 +39,16 @@ export async function uploadPart(ctx: Ctx): Promise<void> {
   if (h(ctx, "x-amz-copy-source") !== undefined) throw new S3Error("NotImplemented", "UploadPartCopy is not supported by Local OtterStorage; upload the part's bytes instead.");
   const u = uploadOf(ctx);
   const body = await receiveBody(ctx.req, ctx.auth, ctx.objects, MAX_PART_BYTES);
-  const durable = await ctx.objects.install(body.tmp, body.size, body.md5);
-  // The upload may have been aborted or completed while the bytes streamed in.
-  if (!ctx.objects.getUpload(u.uploadId)) {
+  const durable = await ctx.objects.install(body.tmp as string, body.size, body.md5); // parts are always files (inlineMax 0)
+  await ctx.objects.commit(() => {
+    // The upload may have been aborted or completed, or the hold set, while the bytes streamed in.
+    assertWritable(bucketOf(ctx));
+    if (!ctx.objects.getUpload(u.uploadId)) throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
+    ctx.objects.putPart(u.uploadId, Number(raw), durable, body.checksum ? `${body.checksum.algorithm}:${body.checksum.value}` : null);
+  }).catch((e) => {
     ctx.objects.unlinkLater([durable.file]);
-    throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
-  }
-  ctx.objects.putPart(u.uploadId, Number(raw), durable, body.checksum ? `${body.checksum.algorithm}:${body.checksum.value}` : null);
+    throw e;
+  });
   const headers: Record<string, string> = { ETag: etagHeader(body.md5) };
   if (body.checksum) headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
   sendEmpty(ctx, 200, headers);
@@ -81,24 +84,29 @@ export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
   const etag = `${md5s.digest("hex")}-${chosen.length}`;
   const joined = await spoolFiles(ctx.objects, chosen.filter((p) => p.size > 0).map((p) => ({ path: ctx.objects.filePath(p.file) })));
   const durable = await ctx.objects.install(joined.tmp, joined.size, etag);
-  if (!ctx.objects.getUpload(u.uploadId)) {
+  const v = await ctx.objects.commit(() => {
+    const now = bucketOf(ctx);
+    assertWritable(now);
+    if (!ctx.objects.getUpload(u.uploadId)) throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
+    const nv = ctx.objects.putVersion(b.name, u.key, now.versioning,
+      { size: joined.size, etag, contentType: u.contentType, meta: { ...u.meta, partsCount: chosen.length }, body: durable },
+      retainUntilFor(now, ctx.store.clock.now()));
+    ctx.objects.removeUpload(u.uploadId);
+    return nv;
+  }).catch((e) => {
     ctx.objects.unlinkLater([durable.file]);
-    throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
-  }
-  const v = ctx.objects.putVersion(b.name, u.key, b.versioning,
-    { size: joined.size, etag, contentType: u.contentType, meta: { ...u.meta, partsCount: chosen.length }, body: durable },
-    retainUntilFor(b, ctx.store.clock.now()));
-  ctx.objects.removeUpload(u.uploadId);
+    throw e;
+  });
   const headers: Record<string, string> = b.versioning === "Unversioned" ? {} : { "x-amz-version-id": v.versionId };
   const location = `${h(ctx, "host") ? `http://${h(ctx, "host")}` : ""}/${b.name}/${encodeURIComponent(u.key)}`;
   sendXml(ctx, `<CompleteMultipartUploadResult xmlns="${S3_NS}">${el("Location", location)}${el("Bucket", b.name)}${el("Key", u.key)}` +
     `${el("ETag", `"${etag}"`)}</CompleteMultipartUploadResult>`, 200, headers);
 }
 
-export function abortMultipartUpload(ctx: Ctx): void {
+export async function abortMultipartUpload(ctx: Ctx): Promise<void> {
   bucketOf(ctx);
   const u = uploadOf(ctx);
-  ctx.objects.removeUpload(u.uploadId);
+  await ctx.objects.commit(() => ctx.objects.removeUpload(u.uploadId));
   sendEmpty(ctx, 204);
 }
 

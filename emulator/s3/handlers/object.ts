@@ -5,7 +5,7 @@ import { receiveBody, spoolFiles } from "../body";
 import { assertWritable, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import type { BucketRecord } from "../contract";
 import { Errors, S3Error } from "../errors";
-import { NULL_VERSION, type ObjectVersion, type StoredMeta } from "../objects";
+import { INLINE_MAX_BYTES, NULL_VERSION, type DurableBody, type ObjectVersion, type StoredMeta } from "../objects";
 import { S3_NS, asArray, el, httpDate, isoDate } from "../xml";
 
 const DAY_MS = 86_400_000;
@@ -58,10 +58,19 @@ export async function putObject(ctx: Ctx): Promise<void> {
     const cur = ctx.objects.get(b.name, key);
     if (cur && !cur.deleteMarker) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-None-Match" });
   }
-  const body = await receiveBody(ctx.req, ctx.auth, ctx.objects);
-  const durable = await ctx.objects.install(body.tmp, body.size, body.md5);
+  const body = await receiveBody(ctx.req, ctx.auth, ctx.objects, undefined, INLINE_MAX_BYTES);
+  const durable: DurableBody = body.inline
+    ? { file: null, inline: body.inline, size: body.size, md5: body.md5 }
+    : await ctx.objects.install(body.tmp as string, body.size, body.md5);
   if (body.checksum) meta.checksum = body.checksum;
-  const v = ctx.objects.putVersion(b.name, key, b.versioning, { size: body.size, etag: body.md5, contentType, meta, body: durable }, retainUntilFor(b, ctx.store.clock.now()));
+  const v = await ctx.objects.commit(() => {
+    const now = bucketOf(ctx);
+    assertWritable(now); // the hold may have been set while the body streamed in
+    return ctx.objects.putVersion(b.name, key, now.versioning, { size: body.size, etag: body.md5, contentType, meta, body: durable }, retainUntilFor(now, ctx.store.clock.now()));
+  }).catch((e) => {
+    ctx.objects.unlinkLater([durable.file]);
+    throw e;
+  });
   const headers: Record<string, string> = { ETag: etagHeader(v.etag), ...versionHeader(b, v.versionId) };
   if (body.checksum) headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
   sendEmpty(ctx, 200, headers);
@@ -179,6 +188,11 @@ export async function getObject(ctx: Ctx, head = false): Promise<void> {
     ctx.res.end();
     return;
   }
+  if (v.inline) {
+    ctx.res.writeHead(status, { ...headers, "Content-Length": length });
+    ctx.res.end(v.inline.subarray(start, end + 1));
+    return;
+  }
   let fd: number;
   try {
     fd = await new Promise<number>((resolve, reject) => fs.open(ctx.objects.filePath(v.file as string), "r", (e, n) => (e ? reject(e) : resolve(n))));
@@ -208,10 +222,10 @@ function deleteOne(ctx: Ctx, b: BucketRecord, key: string, versionId: string | u
   return { versionId, deleteMarker: v.deleteMarker };
 }
 
-export function deleteObject(ctx: Ctx): void {
+export async function deleteObject(ctx: Ctx): Promise<void> {
   const b = bucketOf(ctx);
   assertWritable(b);
-  const r = deleteOne(ctx, b, ctx.key as string, q(ctx, "versionId"));
+  const r = await ctx.objects.commit(() => deleteOne(ctx, b, ctx.key as string, q(ctx, "versionId")));
   const headers: Record<string, string> = {};
   if (r.versionId) headers["x-amz-version-id"] = r.versionId;
   if (r.deleteMarker) headers["x-amz-delete-marker"] = "true";
@@ -227,6 +241,7 @@ export async function deleteObjects(ctx: Ctx): Promise<void> {
   if (items.length === 0) throw Errors.malformedXml("A <Delete> document needs at least one <Object>.");
   if (items.length > 1000) throw Errors.malformedXml("At most 1000 <Object> elements per request.");
   let out = `<DeleteResult xmlns="${S3_NS}">`;
+  await ctx.objects.commit(() => {
   for (const item of items) {
     const key = typeof item.Key === "string" ? item.Key : undefined;
     const versionId = typeof item.VersionId === "string" && item.VersionId !== "" ? item.VersionId : undefined;
@@ -245,6 +260,7 @@ export async function deleteObjects(ctx: Ctx): Promise<void> {
       out += `<Error>${el("Key", key)}${versionId ? el("VersionId", versionId) : ""}${el("Code", e.code)}${el("Message", e.message)}</Error>`;
     }
   }
+  });
   sendXml(ctx, out + "</DeleteResult>");
 }
 
@@ -283,10 +299,23 @@ async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
   if (src.key === ctx.key && directive === "COPY" && !src.versionId && b.versioning === "Unversioned") {
     throw new S3Error("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
   }
-  const copied = await spoolFiles(ctx.objects, v.size === 0 ? [] : [{ path: ctx.objects.filePath(v.file as string) }]);
-  const durable = await ctx.objects.install(copied.tmp, copied.size, copied.md5);
+  let durable: DurableBody;
+  if (v.file === null) {
+    durable = { file: null, inline: v.inline ?? Buffer.alloc(0), size: v.size, md5: v.etag };
+  } else {
+    const copied = await spoolFiles(ctx.objects, [{ path: ctx.objects.filePath(v.file) }]);
+    durable = await ctx.objects.install(copied.tmp, copied.size, copied.md5);
+  }
+  const copied = { size: durable.size, md5: durable.md5 };
   const { contentType, meta } = directive === "REPLACE" ? metaFromRequest(ctx) : { contentType: v.contentType, meta: { user: v.meta.user, headers: v.meta.headers } as StoredMeta };
-  const nv = ctx.objects.putVersion(b.name, ctx.key as string, b.versioning, { size: copied.size, etag: copied.md5, contentType, meta, body: durable }, retainUntilFor(b, ctx.store.clock.now()));
+  const nv = await ctx.objects.commit(() => {
+    const now = bucketOf(ctx);
+    assertWritable(now);
+    return ctx.objects.putVersion(b.name, ctx.key as string, now.versioning, { size: copied.size, etag: copied.md5, contentType, meta, body: durable }, retainUntilFor(now, ctx.store.clock.now()));
+  }).catch((e) => {
+    ctx.objects.unlinkLater([durable.file]);
+    throw e;
+  });
   const headers: Record<string, string> = { ...versionHeader(b, nv.versionId) };
   if (src.versionId) headers["x-amz-copy-source-version-id"] = src.versionId;
   sendXml(ctx, `<CopyObjectResult xmlns="${S3_NS}">${el("LastModified", isoDate(nv.lastModified))}${el("ETag", `"${nv.etag}"`)}</CopyObjectResult>`, 200, headers);
