@@ -1,0 +1,122 @@
+/**
+ * The credential-lifecycle inputs of AccessKey (issue 4), kept out of provider/accessKey.ts so that file stays one
+ * resource in one fixed order: `rotateAfterDays` (replacement by age on the service clock), `readiness` (create
+ * returns only once the S3 endpoint accepts the key), `adopt` (manage an existing key), `profileName` (the name
+ * used by the SDK's awsProfile / rcloneRemote outputs). accessKey.ts calls the four hooks below.
+ */
+import { z } from "zod";
+import * as api from "../api/schemas";
+import type { OtterStorageClient } from "./client";
+import { canonical, containsUnknown, isUnknown } from "./common";
+import { OtterStorageError } from "./errors";
+import { AdoptInput, verifyAdoption } from "./adopt";
+import { waitUntilReady } from "./readiness";
+import { isDue, RotateAfterDays, serviceNow } from "./rotation";
+
+export const DEFAULT_READINESS_TIMEOUT_SECONDS = 60;
+export const DEFAULT_PROFILE_NAME = "otter";
+
+export interface ReadinessInput {
+  /** Give up waiting after this many seconds. @default 60 */
+  timeoutSeconds?: number;
+  /** Skip the probe (e.g. when the S3 endpoint is unreachable from where Pulumi runs). @default false */
+  disabled?: boolean;
+}
+
+export interface LifecycleInputs {
+  rotateAfterDays?: number;
+  readiness?: ReadinessInput;
+  adopt?: AdoptInput;
+  profileName?: string;
+}
+
+/** What the provider keeps in outputs (never `adopt`: its secret lives in secretAccessKey, which is always secret). */
+export interface LifecycleOutputs {
+  rotateAfterDays?: number;
+  readiness?: ReadinessInput;
+  profileName?: string;
+}
+
+export const Readiness = z.strictObject(
+  {
+    timeoutSeconds: z.number({ error: "must be a number of seconds, e.g. 120" }).int("must be a whole number of seconds").min(1, "must be at least 1 second").max(3600, "must be at most 3600 seconds").optional(),
+    disabled: z.boolean({ error: "must be true or false" }).optional(),
+  },
+  { error: "must be { timeoutSeconds?, disabled? }" },
+);
+
+export const ProfileName = z
+  .string({ error: "must be a string, e.g. \"otter\"" })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "use 1–64 letters, digits, '_', '.' or '-', starting with a letter or digit, e.g. \"otter\"");
+
+export const LIFECYCLE_FIELD_SCHEMAS: Record<keyof LifecycleInputs, z.ZodType> = {
+  rotateAfterDays: RotateAfterDays,
+  readiness: Readiness,
+  adopt: AdoptInput,
+  profileName: ProfileName,
+};
+
+export function lifecycleOutputs(inputs: LifecycleInputs): LifecycleOutputs {
+  return { rotateAfterDays: inputs.rotateAfterDays, readiness: inputs.readiness, profileName: inputs.profileName };
+}
+
+export interface KeyState { accessKeyId: string; createdAt: string; rotateAfterDays?: number; readiness?: ReadinessInput; profileName?: string }
+
+/**
+ * Diff hook: adds "adopt" / "rotateAfterDays" to `replaces` and says whether a lifecycle field changes in place.
+ * The age is asked of the service clock only when nothing else already replaces the key.
+ */
+export async function lifecycleDiff(client: () => OtterStorageClient, olds: KeyState, news: LifecycleInputs, replaces: string[]): Promise<{ inPlace: boolean }> {
+  if (news.adopt && (isUnknown(news.adopt.accessKeyId) || news.adopt.accessKeyId !== olds.accessKeyId)) replaces.push("adopt");
+  const days = news.rotateAfterDays;
+  if (replaces.length === 0 && typeof days === "number" && olds.createdAt && isDue(olds.createdAt, days, await serviceNow(client()))) {
+    replaces.push("rotateAfterDays");
+  }
+  if (replaces.length > 0 && news.adopt && news.adopt.accessKeyId === olds.accessKeyId) {
+    // A replacement issues a new key and then revokes the old one; with `adopt` still naming the old key the
+    // create would adopt the very key the delete is about to revoke.
+    throw new OtterStorageError({
+      code: "AdoptBlocksRotation",
+      status: 0,
+      operation: "diff",
+      detail: `adopt.accessKeyId: this change (${replaces.join(", ")}) replaces adopted key ${olds.accessKeyId}, and \`adopt\` still names it.`,
+      hint: "Remove `adopt` from this AccessKey (the key stays managed), then run `pulumi up` again to rotate.",
+    });
+  }
+  const inPlace = (["rotateAfterDays", "readiness", "profileName"] as const).some(
+    (k) => containsUnknown(news[k]) || canonical(news[k] ?? null) !== canonical(olds[k] ?? null),
+  );
+  return { inPlace };
+}
+
+/** Create hook for `adopt`: verify, then manage the existing key. Undefined when the inputs do not adopt. */
+export async function adoptOnCreate(client: OtterStorageClient, bucket: string, inputs: LifecycleInputs): Promise<{ live: api.AccessKey; secretAccessKey: string } | undefined> {
+  if (!inputs.adopt) return undefined;
+  const live = await verifyAdoption(client, bucket, inputs.adopt, !inputs.readiness?.disabled);
+  return { live, secretAccessKey: inputs.adopt.secretAccessKey };
+}
+
+/**
+ * Readiness hook, after create (and again on update, so a key that timed out is confirmed by the next `up`).
+ * On timeout during create it throws an init failure carrying the id and outputs: the dynamic-provider host turns
+ * that into ErrorResourceInitFailed, so Pulumi records the key (nothing is leaked or revoked) and the next
+ * `pulumi up` updates it, which probes again.
+ */
+export async function ensureReady(
+  key: { id: string; bucket: string; region: string; endpoint: string; secretAccessKey: string },
+  readiness: ReadinessInput | undefined,
+  outsOnFailure?: unknown,
+): Promise<void> {
+  if (readiness?.disabled) return;
+  try {
+    await waitUntilReady(
+      { endpoint: key.endpoint, region: key.region, bucket: key.bucket, accessKeyId: key.id, secretAccessKey: key.secretAccessKey },
+      { timeoutSeconds: readiness?.timeoutSeconds ?? DEFAULT_READINESS_TIMEOUT_SECONDS, field: "readiness.timeoutSeconds" },
+    );
+  } catch (e) {
+    if (outsOnFailure !== undefined && e instanceof OtterStorageError) {
+      Object.assign(e, { id: key.id, properties: outsOnFailure, reasons: [e.message] });
+    }
+    throw e;
+  }
+}

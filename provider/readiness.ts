@@ -1,0 +1,144 @@
+/**
+ * Readiness: does the S3 data plane accept a key yet? A SigV4-signed HeadBucket (path-style) with the key, sent
+ * with node http/https and signed by @smithy/signature-v4 (a runtime dependency; the AWS SDK is only a
+ * devDependency). Used after create (the key must work before dependents get it) and by adoption (the secret
+ * must sign valid requests).
+ *
+ * Clock skew: the probe signs with the local clock corrected by the offset learned from the data plane's `Date`
+ * header, as the AWS SDKs do (RequestTimeTooSkewed answers 403 too), so a skewed CI runner — or Local
+ * OtterStorage on a ManualClock — does not read as "not ready".
+ */
+import * as http from "http";
+import * as https from "https";
+import { createHash, createHmac, type Hash, type Hmac } from "crypto";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { OtterStorageError } from "./errors";
+
+export interface ProbeTarget {
+  /** S3 endpoint, e.g. https://es-mad-1.s3.otterstorage.io (path-style). */
+  endpoint: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface ProbeAnswer {
+  /** HTTP status, or 0 when the endpoint could not be reached. */
+  status: number;
+  /** The data plane's clock minus ours, learned from its Date header (ms). */
+  offsetMs: number;
+  /** Network failure text (never contains the secret: the request carries only a signature). */
+  error?: string;
+}
+
+/** Node's crypto behind smithy's HashConstructor shape. */
+export class Sha256 {
+  private readonly h: Hash | Hmac;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.h = secret === undefined ? createHash("sha256") : createHmac("sha256", toBytes(secret));
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.h.update(toBytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return this.h.digest();
+  }
+}
+function toBytes(d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof d === "string") return d;
+  if (ArrayBuffer.isView(d)) return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  return new Uint8Array(d);
+}
+
+const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+const SKEW_TRUST_MS = 60_000;
+
+/** One signed HeadBucket. Never throws for HTTP or network failures: the answer says what happened. */
+export async function headBucket(t: ProbeTarget, offsetMs = 0, requestTimeoutMs = 10_000): Promise<ProbeAnswer> {
+  const url = new URL(t.endpoint.replace(/\/+$/, "") + "/" + encodeURIComponent(t.bucket));
+  const signer = new SignatureV4({
+    service: "s3",
+    region: t.region,
+    credentials: { accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey, sessionToken: t.sessionToken },
+    sha256: Sha256,
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
+  const signed = await signer.sign(
+    {
+      method: "HEAD",
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: url.pathname,
+      query: {},
+      headers: { host: url.host, "x-amz-content-sha256": EMPTY_SHA256 },
+    },
+    { signingDate: new Date(Date.now() + offsetMs) },
+  );
+  const lib = url.protocol === "https:" ? https : http;
+  return new Promise<ProbeAnswer>((resolve) => {
+    const req = lib.request(
+      { method: "HEAD", host: url.hostname, port: url.port || undefined, path: url.pathname, headers: signed.headers as Record<string, string>, timeout: requestTimeoutMs, agent: false },
+      (res) => {
+        res.resume();
+        const date = Date.parse(String(res.headers.date ?? ""));
+        const seen = Number.isFinite(date) ? date - Date.now() : offsetMs;
+        // Date has one-second resolution: only trust it when it says we are far off.
+        resolve({ status: res.statusCode ?? 0, offsetMs: Math.abs(seen) > SKEW_TRUST_MS ? seen : 0 });
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("timed out")));
+    req.on("error", (e: NodeJS.ErrnoException) => resolve({ status: 0, offsetMs, error: e.code ?? e.message }));
+    req.end();
+  });
+}
+
+export interface ReadinessOptions {
+  /** Give up after this long (real time). */
+  timeoutSeconds: number;
+  /** The input path named in the timeout error, e.g. "readiness.timeoutSeconds". */
+  field?: string;
+  /** Injected for tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ReadinessResult { attempts: number; waitedMs: number }
+
+/**
+ * Polls HeadBucket with backoff (250 ms, ×1.6, at most 5 s between probes) until it answers 200. 403 (the key is
+ * not known to the data plane yet), 404, 5xx and network errors keep polling; the deadline bounds the loop.
+ */
+export async function waitUntilReady(t: ProbeTarget, o: ReadinessOptions): Promise<ReadinessResult> {
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const started = Date.now();
+  const deadline = started + o.timeoutSeconds * 1000;
+  let delay = 250;
+  let offset = 0;
+  let last: ProbeAnswer = { status: 0, offsetMs: 0 };
+  // Bounded twice: by the deadline and by a hard cap on attempts.
+  for (let attempt = 1; attempt <= 10_000; attempt++) {
+    last = await headBucket(t, offset, Math.max(1000, Math.min(10_000, deadline - Date.now())));
+    if (last.status === 200) return { attempts: attempt, waitedMs: Date.now() - started };
+    if (last.offsetMs !== offset) {
+      offset = last.offsetMs;
+      continue; // re-sign at once with the corrected clock
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) break;
+    await sleep(Math.min(delay, left));
+    delay = Math.min(5000, Math.round(delay * 1.6));
+  }
+  const seen = last.status ? `it last answered HTTP ${last.status}` : `it could not be reached (${last.error ?? "no answer"})`;
+  throw new OtterStorageError({
+    code: "KeyNotReady",
+    status: 0,
+    operation: "readiness",
+    detail: `access key ${t.accessKeyId} was not accepted by the S3 endpoint ${t.endpoint} within ${o.timeoutSeconds} s (signed HeadBucket on ${t.bucket}; ${seen}).`,
+    hint:
+      `The key was issued and is kept in the stack; run \`pulumi up\` again to re-check it. If the service is slow to propagate keys, raise \`${o.field ?? "readiness.timeoutSeconds"}\`; ` +
+      "if the S3 endpoint is unreachable from where Pulumi runs, set `readiness: { disabled: true }`.",
+  });
+}
