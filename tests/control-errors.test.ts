@@ -22,6 +22,7 @@ function assertProblem(res: { status: number; headers: Headers; body: unknown },
   assert.equal(p.title, CONTROL_ERRORS[code].title);
   assert.equal(p.status, res.status);
   assert.ok(p.requestId && p.detail.length > 0);
+  assert.equal(res.headers.get("x-request-id"), p.requestId);
   return p;
 }
 

@@ -146,7 +146,8 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   });
 
   // Rate limit, then auth: both before the body is parsed.
-  app.addHook("onRequest", async (req) => {
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-request-id", req.id);
     if (closing) throw new ControlProblem("ServiceUnavailable", "The service is shutting down. Retry against a running instance.", undefined, { "retry-after": "1", connection: "close" });
     const spec = (req.routeOptions.config as { spec?: RouteSpec }).spec;
     if (!spec) return;
