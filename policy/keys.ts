@@ -4,8 +4,8 @@
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { withDefaults } from "./config";
-import { configRegExp, parseUrn, peek } from "./props";
-import { ACCESS_KEY_TYPE, ROTATING_COMPONENT_TYPES, ROTATION_INPUT_PROPS, ROTATION_SCHEDULE_PROPS, SECRET_OUTPUT } from "./tokens";
+import { configRegExp, peek, underComponent } from "./props";
+import { ACCESS_KEY_TYPE, ROTATING_COMPONENT_TYPES, ROTATION_INPUT_PROPS, ROTATION_SCHEDULE_PROPS, SECRET_OUTPUT, SLOT_LABEL_SUFFIX } from "./tokens";
 
 export const accessKeyLabelled: ResourceValidationPolicy = {
   name: "otterstorage-access-key-labelled",
@@ -58,7 +58,8 @@ export const accessKeyLabelSpecific: ResourceValidationPolicy = {
     const label = args.props.label;
     if (typeof label !== "string") return;
     const generic = cfg.genericLabels.map((l) => l.toLowerCase());
-    if (generic.includes(label.trim().toLowerCase())) {
+    const integration = underComponent(args.urn, ROTATING_COMPONENT_TYPES) ? label.replace(SLOT_LABEL_SUFFIX, "") : label;
+    if (generic.includes(integration.trim().toLowerCase())) {
       reportViolation(`Access key "${args.name}" is labelled "${label}", which names no integration. Issue one key per application, service or person and label it after that consumer.`);
     }
   },
@@ -104,7 +105,7 @@ export const accessKeyRotation: ResourceValidationPolicy = {
       }
     }
     if (isComponent) return; // the component's own keys are checked one by one below
-    const underRotatingComponent = parseUrn(args.urn).types.slice(0, -1).some((t) => ROTATING_COMPONENT_TYPES.includes(t));
+    const underRotatingComponent = underComponent(args.urn, ROTATING_COMPONENT_TYPES);
     if (!days && !underRotatingComponent) {
       reportViolation(
         `Access key "${args.name}" has no rotation schedule. Set rotateAfterDays (at most ${maxRotationDays}) or create it through a RotatingAccessKey, ` +

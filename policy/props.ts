@@ -60,3 +60,8 @@ export function configRegExp(policy: string, setting: string, source: string): R
     throw new Error(`policy ${policy}: config "${setting}" is not a valid regular expression (${(e as Error).message}); fix it in the policy config file`);
   }
 }
+
+/** True when the URN's type chain puts the resource under one of `componentTypes`. */
+export function underComponent(urn: string, componentTypes: readonly string[]): boolean {
+  return parseUrn(urn).types.slice(0, -1).some((t) => componentTypes.includes(t));
+}

@@ -5,8 +5,8 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { withDefaults } from "./config";
 import { ENVIRONMENT_DEFAULTS, ENVIRONMENT_SCHEMA, environmentFromTags, environmentsIn } from "./environments";
-import { knownString, knownStringMap, parseUrn } from "./props";
-import { ACCESS_KEY_TYPE, BUCKET_TYPE, ROTATING_COMPONENT_TYPES } from "./tokens";
+import { knownString, knownStringMap, parseUrn, underComponent } from "./props";
+import { ACCESS_KEY_TYPE, BUCKET_TYPE, ROTATING_COMPONENT_TYPES, SLOT_LABEL_SUFFIX } from "./tokens";
 
 export interface BucketGroup {
   /** Stable identity: the Bucket resource's URN, or `external:<name>` for a bucket this stack does not manage. */
@@ -41,12 +41,18 @@ export function keysByBucket(resources: PolicyResource[]): BucketGroup[] {
   return [...groups.values()];
 }
 
-/** Keys created by one RotatingAccessKey are one integration (its two slots share a label on purpose). */
+/** Keys created by one RotatingAccessKey are one integration: its two slots, labelled `<label>/a` and `/b`. */
 function integrationOf(key: PolicyResource): string {
   for (let p = key.parent, depth = 0; p && depth < 32; p = p.parent, depth++) {
     if (ROTATING_COMPONENT_TYPES.includes(p.type)) return p.urn;
   }
   return key.urn;
+}
+
+/** The label that names the integration: a slot key's label without its `/a` or `/b`. */
+function integrationLabel(key: PolicyResource, label: string): string {
+  const slot = underComponent(key.urn, ROTATING_COMPONENT_TYPES) || integrationOf(key) !== key.urn;
+  return (slot ? label.replace(SLOT_LABEL_SUFFIX, "") : label).trim();
 }
 
 export const oneKeyPerIntegration: StackValidationPolicy = {
@@ -60,8 +66,9 @@ export const oneKeyPerIntegration: StackValidationPolicy = {
       for (const k of g.keys) {
         const label = knownString(k.props, "label");
         if (!label) continue; // unlabelled keys are otterstorage-access-key-labelled's business
-        const norm = label.trim().toLowerCase();
-        const entry = byLabel.get(norm) ?? { label, integrations: new Map<string, PolicyResource>() };
+        const name = integrationLabel(k, label);
+        const norm = name.toLowerCase();
+        const entry = byLabel.get(norm) ?? { label: name, integrations: new Map<string, PolicyResource>() };
         byLabel.set(norm, entry);
         const integ = integrationOf(k);
         if (!entry.integrations.has(integ)) entry.integrations.set(integ, k);

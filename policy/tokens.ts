@@ -9,6 +9,9 @@ export const ACCESS_KEY_TYPE = "pulumi-nodejs:dynamic/otterstorage:AccessKey";
 /** Components that own a rotation schedule for the keys they create (the two-slot rotating key). */
 export const ROTATING_COMPONENT_TYPES: readonly string[] = ["otterstorage:index:RotatingAccessKey"];
 
+/** The two-slot component labels its keys `<label>/a` and `<label>/b`; both are one integration. */
+export const SLOT_LABEL_SUFFIX = /\/[ab]$/;
+
 /** AccessKey (and component) inputs that carry a rotation schedule in days. */
 export const ROTATION_SCHEDULE_PROPS: readonly string[] = ["rotateAfterDays"];
 

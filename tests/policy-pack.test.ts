@@ -44,24 +44,39 @@ describe("policy pack: access keys", () => {
     assert.match(ds[0].message, /Bucket "legacy"/);
   });
 
-  it("treats the two slots of a RotatingAccessKey as one integration", async () => {
-    const b = bucket("assets");
-    const comp: Res = { type: "otterstorage:index:RotatingAccessKey", name: "app-web", props: {} };
-    const compUrn = urnOf(comp);
+  /** The two keys a RotatingAccessKey registers: children `<name>-a`/`-b`, labelled `<label>/a` and `/b`. */
+  function slots(name: string, label: string, b: Res): Res[] {
+    const comp: Res = { type: "otterstorage:index:RotatingAccessKey", name, props: {} };
     const slot = (s: string): Res => {
-      const k = key(`app-web-${s}`, b, { label: "app-web", rotateAfterDays: undefined }, { parent: compUrn });
-      k.urn = `urn:pulumi:dev::quickstart::otterstorage:index:RotatingAccessKey$${KEY}::app-web-${s}`;
+      const k = key(`${name}-${s}`, b, { label: `${label}/${s}`, rotateAfterDays: undefined }, { parent: urnOf(comp) });
+      k.urn = `urn:pulumi:dev::quickstart::otterstorage:index:RotatingAccessKey$${KEY}::${name}-${s}`;
       return k;
     };
-    const stack = [b, comp, slot("a"), slot("b")];
+    return [comp, slot("a"), slot("b")];
+  }
+
+  it("treats the two slots of a RotatingAccessKey as one integration with a rotation schedule", async () => {
+    const b = bucket("assets");
+    const stack = [b, ...slots("app", "app-web", b)];
     assert.deepEqual(only(await analyzeStack(stack), "otterstorage-one-key-per-integration"), []);
     assert.deepEqual(only(await analyze(stack[2]), "otterstorage-access-key-rotation"), [], "a slot key's schedule is its component's");
   });
 
-  it("advises against labels that name no integration", async () => {
+  it("flags a plain key and a RotatingAccessKey, or two RotatingAccessKeys, with the same label on one bucket", async () => {
+    const b = bucket("assets");
+    const mixed = only(await analyzeStack([b, key("web", b, { label: "app-web" }), ...slots("app", "app-web", b)]), "otterstorage-one-key-per-integration");
+    assert.equal(mixed.length, 1);
+    assert.match(mixed[0].message, /2 access keys labelled "app-web"/);
+    const twice = only(await analyzeStack([b, ...slots("app1", "app-web", b), ...slots("app2", "app-web", b)]), "otterstorage-one-key-per-integration");
+    assert.equal(twice.length, 1);
+  });
+
+  it("advises against labels that name no integration, also on the slots of a RotatingAccessKey", async () => {
     const ds = only(await analyze(key("k", bucket("assets"), { label: "Shared" })), "otterstorage-access-key-label-specific");
     assert.equal(ds.length, 1);
     assert.equal(ds[0].level, "advisory");
+    assert.equal(only(await analyze(slots("s", "default", bucket("assets"))[1]), "otterstorage-access-key-label-specific").length, 1);
+    assert.deepEqual(only(await analyze(key("k", bucket("assets"), { label: "app-web" })), "otterstorage-access-key-label-specific"), []);
   });
 
   it("requires secretAccessKey in additionalSecretOutputs and never echoes the secret in a message", async () => {
