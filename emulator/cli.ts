@@ -8,7 +8,9 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { startOtterStorage } from "./index";
+import * as fs from "fs";
 import { createLogger } from "./log";
+import { FaultConfigError, parseFaults } from "./faults";
 
 const USAGE = `Usage: otterstorage-local [options]
 
@@ -21,6 +23,7 @@ Options:
   --s3-port <port>        S3 data plane port (default 0 = any free port)
   --host <host>           Interface to listen on (default 127.0.0.1)
   --rate-limit <n>        Limit the Control API to n requests per second (429 with Retry-After beyond)
+  --faults <file.json>    Inject seeded faults (tests only), e.g. {"seed":1,"rules":[{"route":"POST /v1/buckets","p500":0.1}]}
   -h, --help              Show this help
 
 The account token is taken from OTTERSTORAGE_TOKEN, or generated on first start and kept (encrypted) in the data dir.
@@ -51,6 +54,7 @@ export function parseCli(argv: string[]) {
         "s3-port": { type: "string" },
         host: { type: "string" },
         "rate-limit": { type: "string" },
+        faults: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -66,6 +70,21 @@ export function parseCli(argv: string[]) {
     if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--rate-limit must be a number of requests per second > 0; got '${v["rate-limit"]}'`);
     rateLimit = { requestsPerSecond: n };
   }
+  let faults: ReturnType<typeof parseFaults> | undefined;
+  if (v.faults !== undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(v.faults, "utf8");
+    } catch (e) {
+      throw new UsageError(`--faults: cannot read ${v.faults} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+    try {
+      faults = parseFaults(text, v.faults);
+    } catch (e) {
+      if (e instanceof FaultConfigError) throw new UsageError(`--faults: ${e.message}`);
+      throw e;
+    }
+  }
   return {
     help: false as const,
     memory: v.memory === true,
@@ -74,6 +93,7 @@ export function parseCli(argv: string[]) {
     s3Port: port("--s3-port", v["s3-port"]),
     host: v.host ?? "127.0.0.1",
     rateLimit,
+    faults,
   };
 }
 
@@ -122,6 +142,7 @@ async function main(): Promise<void> {
       s3Port: cfg.s3Port,
       host: cfg.host,
       rateLimit: cfg.rateLimit,
+      faults: cfg.faults,
       log,
     });
   } catch (e) {

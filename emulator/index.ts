@@ -14,6 +14,7 @@ import type { RateLimitOptions } from "./control/ratelimit";
 import { ObjectStore } from "./s3/objects";
 import { startS3Server } from "./s3/server";
 import { withKeyActivationDelay } from "./keyDelay";
+import { FaultInjector, FaultOptions, FaultStats, startFaultProxy } from "./faults";
 import type { LifecycleReport } from "./s3/lifecycle";
 
 export { ManualClock, systemClock } from "./clock";
@@ -42,6 +43,11 @@ export interface StartOptions {
   region?: string;
   /** Test hook (emulator/keyDelay.ts): new keys are refused on the S3 plane for this many real ms after issue. */
   s3KeyDelayMs?: number;
+  /**
+   * Fault injection (emulator/faults.ts): a seeded proxy in front of each plane a rule targets. controlUrl/s3Url
+   * (and the `endpoint` of answers) are then the proxies' URLs, on controlPort/s3Port.
+   */
+  faults?: FaultOptions;
 }
 
 export interface OtterStorage {
@@ -54,6 +60,8 @@ export interface OtterStorage {
   clock: Clock;
   store: Store;
   objects: ObjectStore;
+  /** Counters of injected faults, when `faults` is set. */
+  faultStats?: FaultStats;
   /** Runs lifecycle expiration now, against the injected clock (the S3 plane's runner); resolves when done. */
   runLifecycle(): Promise<LifecycleReport>;
   /** Closes both listeners and the database (flushing lastUsedAt). Safe to call twice. */
@@ -107,21 +115,37 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
     const objects = new ObjectStore(store);
     cleanups.push(() => objects.close()); // idempotent; s3.close() also closes it
     const s3Store = opts.s3KeyDelayMs ? withKeyActivationDelay(store, opts.s3KeyDelayMs) : store;
-    const s3 = await startS3Server({ store: s3Store, objects, host, port: s3Port, region, log });
+    const injector = opts.faults ? new FaultInjector(opts.faults) : undefined;
+    const proxied = (plane: "control" | "s3") => injector?.covers(plane) ?? false;
+
+    const s3 = await startS3Server({ store: s3Store, objects, host, port: proxied("s3") ? 0 : s3Port, region, log });
     cleanups.push(() => s3.close());
-    const control = await startControlServer({ store, objects, token, s3Url: s3.url, region, host, port: controlPort, log, rateLimit: opts.rateLimit });
+    let s3Url = s3.url;
+    if (injector && proxied("s3")) {
+      const p = await startFaultProxy({ plane: "s3", target: s3.url, injector, host, port: s3Port, log });
+      cleanups.push(() => p.close());
+      s3Url = p.url;
+    }
+    const control = await startControlServer({ store, objects, token, s3Url, region, host, port: proxied("control") ? 0 : controlPort, log, rateLimit: opts.rateLimit });
     cleanups.push(() => control.close());
+    let controlUrl = control.url;
+    if (injector && proxied("control")) {
+      const p = await startFaultProxy({ plane: "control", target: control.url, injector, host, port: controlPort, log });
+      cleanups.push(() => p.close());
+      controlUrl = p.url;
+    }
 
     let stopping: Promise<void> | undefined;
     return {
-      controlUrl: control.url,
-      s3Url: s3.url,
+      controlUrl,
+      s3Url,
       region,
       token,
       dataDir: store.dataDir,
       clock,
       store,
       objects,
+      faultStats: injector?.stats,
       runLifecycle: async () => objects.runLifecycle(),
       stop: () => (stopping ??= undo()),
     };

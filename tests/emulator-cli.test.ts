@@ -124,3 +124,21 @@ describe("otterstorage-local (CLI)", function () {
     assert.ok(fs.readFileSync(CLI, "utf8").startsWith("#!/usr/bin/env node\n"));
   });
 });
+
+describe("otterstorage-local --faults", () => {
+  it("rejects a bad faults file with exit 2 and names the bad field", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "otter-faults-"));
+    try {
+      const file = path.join(dir, "faults.json");
+      fs.writeFileSync(file, JSON.stringify({ rules: [{ route: "POST /v1/buckets", p500: 3 }] }));
+      const r = spawnSync(process.execPath, [CLI, "--memory", "--faults", file], { encoding: "utf8", timeout: 30_000 });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /--faults: .*rules\[0\]\.p500/);
+      const missing = spawnSync(process.execPath, [CLI, "--memory", "--faults", path.join(dir, "nope.json")], { encoding: "utf8", timeout: 30_000 });
+      assert.equal(missing.status, 2);
+      assert.match(missing.stderr, /--faults: cannot read/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -100,3 +100,16 @@ describe("Local OtterStorage end to end: keys issued by the control API on the S
     })();
   });
 });
+
+describe("startOtterStorage({ faults })", () => {
+  const os = useEmulator({ faults: { seed: 1, rules: [{ route: "GET /v1/buckets", p503: 1 }, { route: "* /*", plane: "s3", latencyMs: 0 }] } });
+
+  it("puts the fault proxies in front: the faulted route answers 503, others pass, and answers name the proxied S3 URL", async () => {
+    const api = control(os());
+    assert.equal((await api.get("/v1/buckets")).status, 503);
+    const created = await api.post("/v1/buckets", { name: "faulty-bucket" });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.endpoint, os().s3Url);
+    assert.ok(os().faultStats && os().faultStats!.injected["503"] >= 1);
+  });
+});
