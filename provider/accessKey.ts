@@ -12,14 +12,16 @@ import {
   CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult,
   connect, containsUnknown, failuresOf, isUnknown, plain, s3EndpointFor, same,
 } from "./common";
+import { adoptOnCreate, ensureReady, LIFECYCLE_FIELD_SCHEMAS, lifecycleDiff, LifecycleInputs, lifecycleOutputs, LifecycleOutputs } from "./credentials";
 
-export interface AccessKeyInputs {
+/** Issue 4's inputs (rotateAfterDays, readiness, adopt, profileName) live in ./credentials.ts. */
+export interface AccessKeyInputs extends LifecycleInputs {
   bucket: string;
   label?: string;
   rotationTrigger?: string | number;
 }
 
-export interface AccessKeyOutputs {
+export interface AccessKeyOutputs extends LifecycleOutputs {
   accessKeyId: string;
   secretAccessKey: string;
   bucket: string;
@@ -30,13 +32,14 @@ export interface AccessKeyOutputs {
   rotationTrigger?: string | number;
 }
 
-/** A change of any of these issues a new key (create-before-delete: never deleteBeforeReplace). */
-export const ACCESS_KEY_REPLACE_KEYS = ["bucket", "rotationTrigger"] as const;
+/** A change of any of these issues a new key (create-before-delete: never deleteBeforeReplace). rotateAfterDays replaces by age. */
+export const ACCESS_KEY_REPLACE_KEYS = ["bucket", "rotationTrigger", "adopt"] as const;
 
 const FIELD_SCHEMAS: Record<string, z.ZodType> = {
   bucket: api.BucketName,
   label: api.AccessKeyLabel,
   rotationTrigger: z.union([z.string(), z.number().finite()], { error: "must be a string or a number, e.g. \"2026-q3\" or 3" }),
+  ...LIFECYCLE_FIELD_SCHEMAS,
 };
 
 /** The input names `check` accepts (schema.json and the SDK's AccessKeyArgs must match). */
@@ -51,7 +54,7 @@ export async function check(_olds: Partial<AccessKeyInputs>, news: AccessKeyInpu
     if (key === "__provider" || value === undefined || value === null || containsUnknown(value)) continue;
     const schema = FIELD_SCHEMAS[key];
     if (!schema) {
-      failures.push({ property: key, reason: `is not an AccessKey input; use bucket, label or rotationTrigger` });
+      failures.push({ property: key, reason: `is not an AccessKey input; use ${ACCESS_KEY_INPUTS.join(", ")}` });
       continue;
     }
     if (key === "bucket" && value === "") continue;
@@ -66,19 +69,24 @@ export async function diff(_id: string, olds: AccessKeyOutputs, news: AccessKeyI
   if (isUnknown(news.bucket) || news.bucket !== olds.bucket) replaces.push("bucket");
   if (containsUnknown(news.rotationTrigger) || !same(news.rotationTrigger ?? null, olds.rotationTrigger ?? null)) replaces.push("rotationTrigger");
   const relabel = isUnknown(news.label) || (news.label ?? null) !== (olds.label ?? null);
-  return { changes: replaces.length > 0 || relabel, replaces };
+  const { inPlace } = await lifecycleDiff(() => connect().client, olds, news, replaces);
+  return { changes: replaces.length > 0 || relabel || inPlace, replaces };
 }
 
 export async function create(inputs: AccessKeyInputs): Promise<CreateResult<AccessKeyOutputs>> {
   const { config, client } = connect();
+  const adopted = await adoptOnCreate(client, inputs.bucket, inputs);
+  if (adopted) {
+    return { id: adopted.live.accessKeyId, outs: plain({ ...liveFields(adopted.live, config), secretAccessKey: adopted.secretAccessKey, rotationTrigger: inputs.rotationTrigger, ...lifecycleOutputs(inputs) }) };
+  }
   // One Idempotency-Key per logical create, reused by the client across its retries: a retried create whose
   // first answer was lost gets that first key back instead of leaving an orphan key.
   const body: api.CreateAccessKeyRequest = inputs.label === undefined || inputs.label === null ? {} : { label: inputs.label };
   const created = (await client.createAccessKey(inputs.bucket, body, randomUUID())).data;
-  return {
-    id: created.accessKeyId,
-    outs: plain({ ...liveFields(created, config), secretAccessKey: created.secretAccessKey, rotationTrigger: inputs.rotationTrigger }),
-  };
+  const outs = plain({ ...liveFields(created, config), secretAccessKey: created.secretAccessKey, rotationTrigger: inputs.rotationTrigger, ...lifecycleOutputs(inputs) });
+  // Return only once the S3 endpoint accepts the key; a timeout reports the key as created-but-not-ready.
+  await ensureReady({ ...created, id: created.accessKeyId }, inputs.readiness, outs);
+  return { id: created.accessKeyId, outs };
 }
 
 export async function read(id: string, props: AccessKeyOutputs): Promise<ReadResult<AccessKeyOutputs>> {
@@ -109,8 +117,10 @@ export async function update(id: string, olds: AccessKeyOutputs, news: AccessKey
   const live = label !== (olds.label ?? null)
     ? (await client.updateAccessKey(olds.bucket, id, { label })).data
     : (await client.getAccessKey(olds.bucket, id)).data;
+  // A key whose create timed out on readiness comes back here on the next `up`: probe again.
+  await ensureReady({ ...live, id, secretAccessKey: olds.secretAccessKey }, news.readiness);
   // Keep every output: the secret in particular exists nowhere else.
-  return { outs: plain({ ...strip(olds), ...liveFields(live, config), secretAccessKey: olds.secretAccessKey, rotationTrigger: news.rotationTrigger }) };
+  return { outs: plain({ ...strip(olds), ...liveFields(live, config), secretAccessKey: olds.secretAccessKey, rotationTrigger: news.rotationTrigger, ...lifecycleOutputs(news) }) };
 }
 
 export async function remove(id: string, props: AccessKeyOutputs): Promise<void> {

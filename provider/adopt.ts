@@ -21,7 +21,12 @@ export const AdoptInput = z.strictObject(
     secretAccessKey: z.string({ error: "is required: the key's secret, passed as a secret (pulumi config set --secret)" })
       .regex(api.SECRET_RE, "must be the key's 40-character secret (letters and digits)"),
   },
-  { error: "must be { accessKeyId, secretAccessKey }" },
+  {
+    error: (iss) =>
+      iss.code === "unrecognized_keys"
+        ? `has unknown field(s) ${(iss as { keys: string[] }).keys.join(", ")}: pass only { accessKeyId, secretAccessKey }`
+        : "must be an object { accessKeyId, secretAccessKey }",
+  },
 );
 export type AdoptInput = z.infer<typeof AdoptInput>;
 

@@ -42,7 +42,12 @@ export const Readiness = z.strictObject(
     timeoutSeconds: z.number({ error: "must be a number of seconds, e.g. 120" }).int("must be a whole number of seconds").min(1, "must be at least 1 second").max(3600, "must be at most 3600 seconds").optional(),
     disabled: z.boolean({ error: "must be true or false" }).optional(),
   },
-  { error: "must be { timeoutSeconds?, disabled? }" },
+  {
+    error: (iss) =>
+      iss.code === "unrecognized_keys"
+        ? `has unknown field(s) ${(iss as { keys: string[] }).keys.join(", ")}: use { timeoutSeconds?, disabled? }`
+        : "must be an object { timeoutSeconds?, disabled? }",
+  },
 );
 
 export const ProfileName = z

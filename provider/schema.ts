@@ -58,6 +58,10 @@ const KEY_DESCRIPTIONS: Record<string, string> = {
   bucket: "The bucket the key is for (keys are isolated per bucket). A change issues a new key.",
   label: "What the key is for, e.g. backups-restic or ci-deploy (1–64 characters). Changed in place.",
   rotationTrigger: "Any string or number; a change rotates the key: the new key is issued before the old one is revoked (create-before-delete).",
+  rotateAfterDays: "Rotate by age: when the key is at least this many whole days old on the service clock at preview/up time, it is replaced (create-before-delete). 1 to 3650. Changed in place.",
+  readiness: "Create returns only once the S3 endpoint accepts the new key (signed HeadBucket with backoff). Default { timeoutSeconds: 60 }; disabled: true skips it. Changed in place.",
+  adopt: "Manage an existing key instead of issuing one (the supported alternative to pulumi import): its accessKeyId and secretAccessKey, verified against the service. A different accessKeyId replaces the key.",
+  profileName: "Profile / rclone remote name used by the SDK's awsProfile and rcloneRemote outputs. Default otter. Changed in place.",
   accessKeyId: "The access key id; also the resource id.",
   secretAccessKey: "The secret key. Always a stack secret; OtterStorage never shows it again.",
   endpoint: "The S3 endpoint to use the key with.",
@@ -85,11 +89,33 @@ export function buildPackageSchema(): Spec {
     bucket: { type: "string", description: KEY_DESCRIPTIONS.bucket },
     label: withDescription(convert(json(api.AccessKeyLabel, "input"), "Label", types), KEY_DESCRIPTIONS.label),
     rotationTrigger: { oneOf: [{ type: "string" }, { type: "number" }], description: KEY_DESCRIPTIONS.rotationTrigger },
+    rotateAfterDays: { type: "integer", description: KEY_DESCRIPTIONS.rotateAfterDays },
+    readiness: { $ref: `#/types/${tok("Readiness")}`, description: KEY_DESCRIPTIONS.readiness },
+    adopt: { $ref: `#/types/${tok("Adopt")}`, secret: true, description: KEY_DESCRIPTIONS.adopt },
+    profileName: { type: "string", description: KEY_DESCRIPTIONS.profileName },
   };
+  types[tok("Readiness")] = {
+    type: "object",
+    properties: {
+      timeoutSeconds: { type: "integer", description: "Give up waiting after this many seconds (1 to 3600). Default 60." },
+      disabled: { type: "boolean", description: "Skip the probe, e.g. when the S3 endpoint is unreachable from where Pulumi runs. Default false." },
+    },
+    required: [],
+  };
+  types[tok("Adopt")] = {
+    type: "object",
+    properties: {
+      accessKeyId: { type: "string", description: "The existing key's id, e.g. OTTR4XMPL7KEY9QZ2A0B." },
+      secretAccessKey: { type: "string", description: "The existing key's secret (pass it as a secret)." },
+    },
+    required: ["accessKeyId", "secretAccessKey"],
+  };
+  // adopt is input-only: its secret becomes secretAccessKey.
+  const { adopt: _adopt, ...keyInputOutputs } = keyInputs;
   const keyOutputs: Record<string, Spec> = {
     accessKeyId: { type: "string", description: KEY_DESCRIPTIONS.accessKeyId },
     secretAccessKey: { type: "string", secret: true, description: KEY_DESCRIPTIONS.secretAccessKey },
-    ...keyInputs,
+    ...keyInputOutputs,
     endpoint: { type: "string", description: KEY_DESCRIPTIONS.endpoint },
     region: { type: "string", description: KEY_DESCRIPTIONS.region },
     createdAt: { type: "string", description: KEY_DESCRIPTIONS.createdAt },

@@ -3,6 +3,8 @@
  * it revokes it; the secret is always a stack secret (additionalSecretOutputs, forced below).
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { ReadinessInput } from "../provider/credentials";
+import { readyToUse, AwsProfile, EnvironmentMap, S3ClientConfig } from "./outputs";
 
 // Relative require inside the package; serialized as require("pulumi-otterstorage/dist/provider/dynamic/accessKey.js").
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,6 +24,28 @@ export interface AccessKeyArgs {
    * @default none
    */
   rotationTrigger?: pulumi.Input<string | number>;
+  /**
+   * Rotate by age: when the key is at least this many whole days old on the service clock at preview/up time,
+   * the plan replaces it (create-before-delete). Fires on the first run after the age is reached. 1–3650.
+   * @default none
+   */
+  rotateAfterDays?: pulumi.Input<number>;
+  /**
+   * Create returns only once the S3 endpoint accepts the new key (signed HeadBucket, with backoff).
+   * @default { timeoutSeconds: 60, disabled: false }
+   */
+  readiness?: pulumi.Input<ReadinessInput>;
+  /**
+   * Manage an existing key instead of issuing one (the supported alternative to `pulumi import`): its id and
+   * secret. Checked against the service; always sent as a secret. See docs/rotation.md.
+   * @default none (issue a new key)
+   */
+  adopt?: pulumi.Input<{ accessKeyId: pulumi.Input<string>; secretAccessKey: pulumi.Input<string> }>;
+  /**
+   * Profile / remote name used by the `awsProfile` and `rcloneRemote` outputs.
+   * @default "otter"
+   */
+  profileName?: pulumi.Input<string>;
 }
 
 /**
@@ -60,6 +84,18 @@ export class AccessKey extends pulumi.dynamic.Resource {
   /** RFC 3339 creation time. */
   declare readonly createdAt: pulumi.Output<string>;
   declare readonly rotationTrigger: pulumi.Output<string | number | undefined>;
+  declare readonly rotateAfterDays: pulumi.Output<number | undefined>;
+  declare readonly readiness: pulumi.Output<ReadinessInput | undefined>;
+  declare readonly profileName: pulumi.Output<string | undefined>;
+
+  /** Secret. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL (seed Option B). */
+  readonly environment: pulumi.Output<EnvironmentMap>;
+  /** Secret. `{ name, credentials, config }` snippets for `aws --profile <name>`, endpoint_url included (seed Option A). */
+  readonly awsProfile: pulumi.Output<AwsProfile>;
+  /** Secret. `new S3Client(config)` from @aws-sdk/client-s3: endpoint, region, forcePathStyle, credentials. */
+  readonly s3ClientConfig: pulumi.Output<S3ClientConfig>;
+  /** Secret. An rclone.conf remote section. */
+  readonly rcloneRemote: pulumi.Output<string>;
 
   constructor(name: string, args: AccessKeyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -69,6 +105,11 @@ export class AccessKey extends pulumi.dynamic.Resource {
         bucket: args?.bucket,
         label: args?.label,
         rotationTrigger: args?.rotationTrigger,
+        rotateAfterDays: args?.rotateAfterDays,
+        readiness: args?.readiness,
+        // The adopted secret is an input too: always a secret in state, whatever the caller passed.
+        adopt: args?.adopt === undefined ? undefined : pulumi.secret(args.adopt),
+        profileName: args?.profileName,
         accessKeyId: undefined,
         secretAccessKey: undefined,
         endpoint: undefined,
@@ -80,5 +121,10 @@ export class AccessKey extends pulumi.dynamic.Resource {
       "otterstorage",
       "AccessKey",
     );
+    const forms = readyToUse(this, this.profileName);
+    this.environment = forms.environment;
+    this.awsProfile = forms.awsProfile;
+    this.s3ClientConfig = forms.s3ClientConfig;
+    this.rcloneRemote = forms.rcloneRemote;
   }
 }

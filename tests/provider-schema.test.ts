@@ -57,11 +57,12 @@ describe("schema.json (Pulumi package schema)", () => {
     assert.deepEqual(keys(schema.types["otterstorage:index:LifecycleRule"].properties), keys(api.LifecycleRule.shape ?? (api.LifecycleRule as any).def?.in?.shape ?? {}));
   });
 
-  it("marks secretAccessKey and the token secret, and nothing else", () => {
+  it("marks secretAccessKey, the adopt input (it carries a secret) and the token secret, and nothing else", () => {
     assert.equal(key.properties.secretAccessKey.secret, true);
+    assert.equal(key.inputProperties.adopt.secret, true);
     assert.equal(schema.config.variables.token.secret, true);
     const secretPaths = JSON.stringify(schema).match(/"secret":true/g) ?? [];
-    assert.equal(secretPaths.length, 2);
+    assert.equal(secretPaths.length, 3);
   });
 
   it("declares the four config variables and describes every property", () => {

@@ -1,0 +1,90 @@
+/**
+ * Readiness through the real dynamic-provider host: Local OtterStorage's s3KeyDelayMs hook makes a new key reach
+ * the S3 plane late (InvalidAccessKeyId meanwhile), as a distributed service may. Create returns only once a
+ * signed HeadBucket with the key answers 200; with readiness disabled it returns at once (and the key is refused
+ * right after, which is what readiness protects against); a readiness timeout fails naming the field, records the
+ * key (init failure with its id) and revokes nothing.
+ */
+import * as assert from "node:assert/strict";
+import * as accessKey from "../provider/accessKey";
+import { configure, resetConfiguration } from "../provider/config";
+import { waitUntilReady } from "../provider/readiness";
+import { engineUp, ResourceState } from "./support/host";
+import { credsOf, Rig, startRig, tryList } from "./lifecycle-support";
+
+const DELAY_MS = 1500;
+
+describe("AccessKey readiness through the real host (new keys reach the S3 plane late)", function () {
+  let rig: Rig;
+  let bucket: ResourceState;
+
+  before(async () => {
+    rig = await startRig({ s3KeyDelayMs: DELAY_MS });
+    bucket = await rig.bucket("ready");
+  });
+  after(async () => {
+    resetConfiguration();
+    await rig?.stop();
+  });
+
+  it("with readiness disabled, create returns while the data plane still refuses the key (the 403 peers' users sleep around)", async () => {
+    const r = await engineUp(rig.host, rig.keyUrn("eager"), { __provider: rig.text.accessKey, bucket: bucket.id, readiness: { disabled: true } });
+    assert.equal(await tryList(credsOf(r.state.outputs), bucket.id, rig.os), "InvalidAccessKeyId");
+  });
+
+  it("by default, create waits until the key is accepted: it works on the first request right after create", async () => {
+    const r = await engineUp(rig.host, rig.keyUrn("patient"), { __provider: rig.text.accessKey, bucket: bucket.id, label: "patient" });
+    assert.equal(r.op, "create");
+    assert.equal(await tryList(credsOf(r.state.outputs), bucket.id, rig.os), "ok");
+  });
+
+  it("the probe backs off and retries: it took more than one signed HeadBucket", async () => {
+    configure({ config: { get: (k: string) => ({ "otterstorage:endpoint": rig.os.controlUrl, "otterstorage:token": rig.os.token } as Record<string, string>)[k] } });
+    const created = await accessKey.create({ bucket: bucket.id, readiness: { disabled: true } } as never);
+    const o = created.outs!;
+    const r = await waitUntilReady({ endpoint: rig.os.s3Url, region: o.region, bucket: bucket.id, accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey }, { timeoutSeconds: 30 });
+    assert.ok(r.attempts > 1, `attempts ${r.attempts}`);
+  });
+
+  it("fails check for bad readiness settings, naming the field", async () => {
+    const r = await rig.host.check(rig.keyUrn("bad"), {}, { __provider: rig.text.accessKey, bucket: bucket.id, readiness: { timeoutSeconds: 0, disabled: "no" } });
+    assert.deepEqual(r.failures.map((f) => f.property).sort(), ["readiness.disabled", "readiness.timeoutSeconds"]);
+  });
+});
+
+describe("AccessKey readiness timeout (a key that never becomes ready)", function () {
+  let rig: Rig;
+  let bucket: ResourceState;
+  before(async () => {
+    rig = await startRig({ s3KeyDelayMs: 10 * 60 * 1000 });
+    bucket = await rig.bucket("never");
+  });
+  after(async () => {
+    resetConfiguration();
+    await rig?.stop();
+  });
+
+  it("fails through the host naming readiness.timeoutSeconds and what to do", async () => {
+    await assert.rejects(
+      engineUp(rig.host, rig.keyUrn("slow"), { __provider: rig.text.accessKey, bucket: bucket.id, label: "slow", readiness: { timeoutSeconds: 1 } }),
+      (e: Error) => /KeyNotReady/.test(e.message) && /readiness\.timeoutSeconds/.test(e.message) && /pulumi up/.test(e.message),
+    );
+  });
+
+  it("revokes nothing: the key is still listed, and the failure carries its id and outputs so Pulumi records it", async () => {
+    const listed = await fetch(`${rig.os.controlUrl}/v1/buckets/${bucket.id}/access-keys`, { headers: { authorization: `Bearer ${rig.os.token}` } });
+    const keys = ((await listed.json()) as { accessKeys: { label: string | null }[] }).accessKeys;
+    assert.deepEqual(keys.map((k) => k.label), ["slow"]);
+
+    configure({ config: { get: (k: string) => ({ "otterstorage:endpoint": rig.os.controlUrl, "otterstorage:token": rig.os.token } as Record<string, string>)[k] } });
+    const err = await accessKey.create({ bucket: bucket.id, label: "slow-2", readiness: { timeoutSeconds: 1 } } as never).then(
+      () => assert.fail("create should fail"),
+      (e) => e as { id?: string; properties?: Record<string, string>; reasons?: string[]; message: string },
+    );
+    assert.match(err.id!, /^OTTR/);
+    assert.equal(err.properties!.accessKeyId, err.id);
+    assert.match(err.properties!.secretAccessKey, /^[A-Za-z0-9]{40}$/);
+    assert.ok(!err.message.includes(err.properties!.secretAccessKey), "the message never carries the secret");
+    assert.equal(err.reasons!.length, 1);
+  });
+});
