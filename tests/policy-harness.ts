@@ -2,7 +2,7 @@
  * Drives the policy pack the way the engine does, without the CLI: builds AnalyzeRequest / AnalyzeStackRequest
  * protobufs and hands them either to @pulumi/policy's analyzer handlers in-process (makeAnalyzeRpcFun, as
  * pulumi-policy's own tests/server.spec.ts does) or, over gRPC, to the pack started as the CLI starts it
- * (`node dist/policy/index.js` with the pack folder as working directory). Only the gRPC route can configure
+ * (@pulumi/pulumi's run-policy-pack on policy/index.ts, the pack folder as working directory). Only the gRPC route can configure
  * enforcement levels: @pulumi/policy keeps policy config in module state that only its Configure RPC sets.
  */
 import { ChildProcess, spawn } from "child_process";
@@ -168,12 +168,14 @@ export interface PackServer {
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-/** Starts the pack as the CLI does (entry point = dist/policy/index.js, cwd = policy/) and connects to it. */
+/**
+ * Starts the pack as `pulumi preview --policy-pack policy/` does: @pulumi/pulumi's run-policy-pack on the
+ * TypeScript source (ts-node with policy/tsconfig.json, type-checked), the pack folder as working directory, and
+ * connects to the port it prints.
+ */
 export async function startPackServer(): Promise<PackServer> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "dist", "policy", "index.js")], {
-    cwd: path.join(ROOT, "policy"),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const args = [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."];
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: path.join(ROOT, "policy"), stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   const port = await new Promise<number>((resolve, reject) => {

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { bucket, key, PackServer, startPackServer } from "./policy-harness";
 
 /** The pack started the way `pulumi preview --policy-pack policy/` starts it, configured over its gRPC API. */
-describe("policy pack served over gRPC, as the CLI runs it", function () {
+describe("policy pack served over gRPC from its TypeScript source, as the CLI runs it", function () {
   let pack: PackServer;
   before(async () => {
     pack = await startPackServer();
