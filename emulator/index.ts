@@ -97,7 +97,8 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
     }
   };
   try {
-    const token = opts.token ?? process.env.OTTERSTORAGE_TOKEN ?? store.accountToken();
+    // An empty OTTERSTORAGE_TOKEN (e.g. `OTTERSTORAGE_TOKEN= cmd`) counts as unset.
+    const token = opts.token ?? (process.env.OTTERSTORAGE_TOKEN || undefined) ?? store.accountToken();
     if (!TOKEN_RE.test(token)) {
       throw new Error("The account token (token option or OTTERSTORAGE_TOKEN) must be 8 to 512 visible ASCII characters without spaces");
     }
