@@ -2,8 +2,9 @@
  * Drives the policy pack the way the engine does, without the CLI: builds AnalyzeRequest / AnalyzeStackRequest
  * protobufs and hands them either to @pulumi/policy's analyzer handlers in-process (makeAnalyzeRpcFun, as
  * pulumi-policy's own tests/server.spec.ts does) or, over gRPC, to the pack started as the CLI starts it
- * (@pulumi/pulumi's run-policy-pack on policy/index.ts, the pack folder as working directory). Only the gRPC route can configure
- * enforcement levels: @pulumi/policy keeps policy config in module state that only its Configure RPC sets.
+ * (@pulumi/pulumi's run-policy-pack on policy/index.ts, the pack folder as working directory). Only the gRPC
+ * route can configure enforcement levels: @pulumi/policy keeps policy config in module state that only its
+ * Configure RPC sets.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
