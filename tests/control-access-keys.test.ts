@@ -214,6 +214,23 @@ describe("Control API v1: Idempotency-Key", () => {
     assert.equal((await api().post("/v1/buckets/idem-hold/access-keys", {}, h)).status, 201);
   });
 
+  it("creates the key and its replay record atomically: if recording fails, no key is left behind", async () => {
+    await api().post("/v1/buckets", { name: "idem-atomic" });
+    const store = os().store;
+    const original = store.idempotencyRecord;
+    store.idempotencyRecord = () => {
+      throw new Error("disk full (simulated)");
+    };
+    try {
+      const res = await api().post("/v1/buckets/idem-atomic/access-keys", {}, { headers: { "idempotency-key": "atomic" } });
+      assert.equal(res.status, 500);
+    } finally {
+      store.idempotencyRecord = original;
+    }
+    assert.deepEqual((await api().get("/v1/buckets/idem-atomic/access-keys")).body.accessKeys, []);
+    assert.equal((await api().post("/v1/buckets/idem-atomic/access-keys", {}, { headers: { "idempotency-key": "atomic" } })).status, 201);
+  });
+
   it("names a malformed Idempotency-Key header", async () => {
     const res = await api().post("/v1/buckets/idem-a/access-keys", {}, { headers: { "idempotency-key": "x".repeat(300) } });
     assert.equal(res.status, 400);

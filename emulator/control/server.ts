@@ -225,12 +225,16 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
             }
             return reply.code(prior.status).type("application/json").header("idempotent-replayed", "true").send(prior.body);
           }
-          const a = handler(ctx, call);
-          if (a instanceof Promise) throw new Error(`idempotent handler ${spec.operationId} must be synchronous`);
-          answer = a;
-          if (answer.status >= 200 && answer.status < 300) {
-            store.idempotencyRecord({ scope, key: idemKey, requestHash: hash, status: answer.status, body: JSON.stringify(answer.body), bucket: params.bucket ?? "", credentialId: answer.credentialId });
-          }
+          // One transaction for the create and its replay record: a crash in between must not leave a key that a
+          // retry with the same Idempotency-Key would not find (and so duplicate).
+          answer = store.db.transaction(() => {
+            const a = handler(ctx, call);
+            if (a instanceof Promise) throw new Error(`idempotent handler ${spec.operationId} must be synchronous`);
+            if (a.status >= 200 && a.status < 300) {
+              store.idempotencyRecord({ scope, key: idemKey, requestHash: hash, status: a.status, body: JSON.stringify(a.body), bucket: params.bucket ?? "", credentialId: a.credentialId });
+            }
+            return a;
+          })();
         } else {
           answer = await handler(ctx, call);
         }
