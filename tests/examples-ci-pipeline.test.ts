@@ -80,6 +80,11 @@ describe("examples/ci-pipeline GitHub Actions workflow", () => {
       }
     }
     assert.ok(wf.jobs.up.env.OTTERSTORAGE_ENDPOINT && wf.jobs.up.env.OTTERSTORAGE_TOKEN);
+    // Stack config wins over the environment in the provider: a pinned endpoint would silently ignore the secret.
+    for (const stack of wf.jobs.up.strategy.matrix.stack) {
+      const cfg = fs.readFileSync(path.join(ROOT, "examples", "environments", `Pulumi.${stack}.yaml`), "utf8");
+      assert.doesNotMatch(cfg, /^\s+otterstorage:(endpoint|token):/m, `Pulumi.${stack}.yaml must leave endpoint and token to CI`);
+    }
     assert.doesNotMatch(text, /OTTR[A-Z0-9]{16}|\b[A-Za-z0-9]{40}\b/);
   });
 
