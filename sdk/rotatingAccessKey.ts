@@ -113,7 +113,13 @@ export class RotatingAccessKey extends pulumi.ComponentResource {
   constructor(name: string, args: RotatingAccessKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: a bad argument must not leave a half-registered component.
     const anchorMs = validate(args);
-    super("otterstorage:index:RotatingAccessKey", name, {}, opts);
+    // The schedule is recorded as the component's inputs, where the policy pack (policy/keys.ts) reads it.
+    super(
+      "otterstorage:index:RotatingAccessKey",
+      name,
+      { bucket: args.bucket, rotationTrigger: args.rotationTrigger ?? 0, rotateAfterDays: args.rotateAfterDays, rotationAnchor: args.rotationAnchor, retirePrevious: args.retirePrevious },
+      opts,
+    );
     const generationInputs = { rotationTrigger: args.rotationTrigger ?? 0, rotateAfterDays: args.rotateAfterDays, anchorMs };
     // Age needs the service clock (GET /v1/health, unauthenticated); without it the generation is known now.
     const generation: pulumi.Output<number> = args.rotateAfterDays

@@ -11,6 +11,7 @@ import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { generationOf, slotPlan, Slot } from "../provider/rotation";
+import { startOtterStorage, ManualClock } from "../emulator";
 import { engineUp, ResourceState } from "./support/host";
 import { credsOf, DAY, Rig, startRig, tryList } from "./lifecycle-support";
 
@@ -177,11 +178,36 @@ describe("RotatingAccessKey under setMocks", () => {
     sent = [];
     const k = new RotatingAccessKey("ret", { bucket: "media-abcdefg", rotationTrigger: 5, retirePrevious: 5 });
     assert.equal(await settle(k.previous), undefined);
+    assert.equal((await settle(k.current)).slot, "b");
     assert.deepEqual(sent.filter((s) => s.type.endsWith(":AccessKey")).map((s) => s.name), ["ret-b"]);
     sent = [];
     const next = new RotatingAccessKey("ret2", { bucket: "media-abcdefg", rotationTrigger: 6, retirePrevious: 5 });
     assert.notEqual(await settle(next.previous), undefined);
+    await settle(next.current);
     assert.equal(sent.filter((s) => s.type.endsWith(":AccessKey")).length, 2);
+  });
+
+  it("with rotateAfterDays, counts periods on the SERVICE clock (GET /v1/health): 65 days after the anchor at 30 days = generation 2", async () => {
+    const clock = new ManualClock(Date.parse("2026-03-07T00:00:00Z"));
+    const os = await startOtterStorage({ memory: true, clock });
+    const saved = { e: process.env.OTTERSTORAGE_ENDPOINT, t: process.env.OTTERSTORAGE_TOKEN };
+    process.env.OTTERSTORAGE_ENDPOINT = os.controlUrl;
+    process.env.OTTERSTORAGE_TOKEN = os.token;
+    try {
+      sent = [];
+      const k = new RotatingAccessKey("aged", { bucket: "media-abcdefg", rotationTrigger: 1, rotateAfterDays: 30, rotationAnchor: "2026-01-01T00:00:00Z" });
+      assert.equal(await settle(k.generation), 3); // 1 by hand + 2 whole periods (65 days)
+      assert.equal((await settle(k.current)).slot, "b");
+      assert.deepEqual(sent.filter((s) => s.type.endsWith(":AccessKey")).map((s) => [s.name, s.inputs.rotationTrigger]).sort(), [["aged-a", 2], ["aged-b", 3]]);
+      const component = sent.find((s) => s.type === "otterstorage:index:RotatingAccessKey" && s.name === "aged")!;
+      assert.equal(component.inputs.rotateAfterDays, 30, "the schedule is visible to the policy pack");
+    } finally {
+      for (const [key, v] of [["OTTERSTORAGE_ENDPOINT", saved.e], ["OTTERSTORAGE_TOKEN", saved.t]] as const) {
+        if (v === undefined) delete process.env[key];
+        else process.env[key] = v;
+      }
+      await os.stop();
+    }
   });
 
   it("rejects bad arguments naming the field and what to do", () => {
