@@ -4,7 +4,7 @@
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { withDefaults } from "./config";
-import { configRegExp, peek, underComponent } from "./props";
+import { configRegExp, knownString, peek, underComponent } from "./props";
 import { ACCESS_KEY_TYPE, ROTATING_COMPONENT_TYPES, ROTATION_INPUT_PROPS, ROTATION_SCHEDULE_PROPS, SECRET_OUTPUT, SLOT_LABEL_SUFFIX } from "./tokens";
 
 export const accessKeyLabelled: ResourceValidationPolicy = {
@@ -55,8 +55,8 @@ export const accessKeyLabelSpecific: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     if (args.type !== ACCESS_KEY_TYPE) return;
     const cfg = withDefaults(args, { genericLabels: GENERIC_LABELS });
-    const label = args.props.label;
-    if (typeof label !== "string") return;
+    const label = knownString(args.props, "label"); // absent or unknown: the labelled policy speaks for it
+    if (label === undefined) return;
     const generic = cfg.genericLabels.map((l) => l.toLowerCase());
     const integration = underComponent(args.urn, ROTATING_COMPONENT_TYPES) ? label.replace(SLOT_LABEL_SUFFIX, "") : label;
     if (generic.includes(integration.trim().toLowerCase())) {
@@ -95,7 +95,7 @@ export const accessKeyRotation: ResourceValidationPolicy = {
     const isComponent = ROTATING_COMPONENT_TYPES.includes(args.type);
     if (args.type !== ACCESS_KEY_TYPE && !isComponent) return;
     const { maxRotationDays } = withDefaults(args, { maxRotationDays: 90 });
-    const days = ROTATION_SCHEDULE_PROPS.map((p) => ({ prop: p, v: peek(args.props, p) })).find((x) => !x.v.known || x.v.value !== undefined);
+    const days = ROTATION_SCHEDULE_PROPS.map((p) => ({ prop: p, v: peek(args.props, p) })).find((x) => !x.v.known || (x.v.value !== undefined && x.v.value !== null));
     if (days && days.v.known) {
       const n = days.v.value;
       if (typeof n !== "number" || !Number.isFinite(n) || n <= 0) {
