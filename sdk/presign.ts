@@ -64,7 +64,7 @@ export async function presignUrl(o: PresignOptions): Promise<string> {
 }
 
 export interface PresignArgs {
-  /** Usually a key's outputs: `{ ...key, key: "docs/informe.pdf" }` works with AccessKey or temporary credentials. */
+  /** Usually an AccessKey's (or temporary credentials') endpoint output. */
   endpoint: pulumi.Input<string>;
   region: pulumi.Input<string>;
   bucket: pulumi.Input<string>;
@@ -81,7 +81,11 @@ export interface PresignArgs {
  *
  * @example
  * ```ts
- * export const reportUrl = presign({ ...key, key: "docs/informe.pdf", expiresInSeconds: 600 });
+ * export const reportUrl = presign({
+ *   endpoint: key.endpoint, region: key.region, bucket: key.bucket,
+ *   accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey,
+ *   key: "docs/informe.pdf", expiresInSeconds: 600,
+ * });
  * ```
  */
 export function presign(args: PresignArgs): pulumi.Output<string> {
