@@ -16,7 +16,9 @@ export interface Child {
 
 /** Runs `code` in a fresh node; it must print one JSON line when ready. */
 export async function startChild(code: string, args: string[] = []): Promise<Child> {
-  const child = spawn(process.execPath, [...args, "-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there on exit (see docs/benchmarks.md, "Where the time goes").
+  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...prof, ...args, "-e", code], { stdio: ["ignore", "pipe", "inherit"] });
   const line = await new Promise<string>((resolve, reject) => {
     let out = "";
     const t = setTimeout(() => reject(new Error("server child printed nothing within 30 s")), 30_000);
