@@ -12,8 +12,9 @@ const bucket = new Bucket("quickstart", {
   forceDestroy: true,
 });
 
-const appWeb = new AccessKey("app-web", { bucket: bucket.name, label: "app-web" });
-const ciDeploy = new AccessKey("ci-deploy", { bucket: bucket.name, label: "ci-deploy" });
+// One key per integration, labelled after it; each is replaced by the first `pulumi up` once 90 days old.
+const appWeb = new AccessKey("app-web", { bucket: bucket.name, label: "app-web", rotateAfterDays: 90 });
+const ciDeploy = new AccessKey("ci-deploy", { bucket: bucket.name, label: "ci-deploy", rotateAfterDays: 90 });
 
 export const bucketName = bucket.name;
 export const endpoint = bucket.endpoint;

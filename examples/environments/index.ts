@@ -12,12 +12,11 @@ const org = config.get("org") ?? "acme";
 const isProd = env === "prod";
 
 /**
- * Rotation: a new value issues new keys (create-before-delete: consumers get the new pair before the old one is
- * revoked). By default it is the calendar quarter, so the first `pulumi up` of each quarter rotates every key;
- * set `rotation` in the stack config to rotate now (e.g. after someone leaves).
+ * Rotation: the first `pulumi up` after a key turns `rotateAfterDays` old (service clock) replaces it, new key
+ * first, old one revoked after. Set `rotation` to any new value to rotate every key now (e.g. after someone leaves).
  */
-const now = new Date();
-const rotation = config.get("rotation") ?? `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
+const rotateAfterDays = config.getNumber("rotateAfterDays") ?? 90;
+const rotation = config.get("rotation");
 
 // Bucket names are global across OtterStorage: a random suffix per stack, chosen once and kept in state.
 const suffix = new random.RandomString("suffix", { length: 6, special: false, upper: false });
@@ -45,7 +44,7 @@ const integrations: Record<string, Bucket> = {
   "ci-deploy": assets,
   "backups-restic": backups,
 };
-const keys = Object.entries(integrations).map(([label, b]) => ({ label, b, key: new AccessKey(label, { bucket: b.name, label, rotationTrigger: rotation }) }));
+const keys = Object.entries(integrations).map(([label, b]) => ({ label, b, key: new AccessKey(label, { bucket: b.name, label, rotateAfterDays, rotationTrigger: rotation }) }));
 
 export const environment = env;
 export const bucketNames = { assets: assets.name, backups: backups.name };

@@ -15,7 +15,13 @@ const backups = new Bucket("backups", {
   lifecycleRules: [{ id: "abort-stale-uploads", abortIncompleteMultipartUploadDays: 7 }],
 });
 
-const restic = new AccessKey("backups-restic", { bucket: backups.name, label: "backups-restic", rotationTrigger: config.get("rotation") });
+// Replaced by the first `pulumi up` once 90 days old: write restic.env again after such an up.
+const restic = new AccessKey("backups-restic", {
+  bucket: backups.name,
+  label: "backups-restic",
+  rotateAfterDays: config.getNumber("rotateAfterDays") ?? 90,
+  rotationTrigger: config.get("rotation"),
+});
 
 export const bucketName = backups.name;
 export const resticRepository = pulumi.interpolate`s3:${restic.endpoint}/${backups.name}/${host}`;
