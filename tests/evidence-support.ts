@@ -7,7 +7,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startOtterStorage, OtterStorage, StartOptions } from "../emulator";
-import { FaultInjector, FaultOptions, FaultStats, startFaultProxy } from "../emulator/faults";
+import type { FaultOptions, FaultStats } from "../emulator/faults";
 import { engineUp, ProviderHost, ResourceState, serializedProviders } from "./support/host";
 
 /** Runs `job(0..n-1)` with at most `inFlight` at once; every job runs once; the first failure is rethrown at the end. */
@@ -137,23 +137,10 @@ export function filesUnder(dir: string): string[] {
   return out;
 }
 
-/** Local OtterStorage with faults in front of its Control API (and S3 plane when a rule targets it). */
+/** Local OtterStorage with `faults` (emulator/faults.ts), and its fault counters. */
 export async function startWithFaults(opts: StartOptions, faults: FaultOptions): Promise<{ os: OtterStorage; stats: FaultStats }> {
-  const inner = await startOtterStorage(opts);
-  const injector = new FaultInjector(faults);
-  const c = injector.covers("control") ? await startFaultProxy({ plane: "control", target: inner.controlUrl, injector, log: opts.log }) : undefined;
-  const s = injector.covers("s3") ? await startFaultProxy({ plane: "s3", target: inner.s3Url, injector, log: opts.log }) : undefined;
-  const os: OtterStorage = {
-    ...inner,
-    controlUrl: c?.url ?? inner.controlUrl,
-    s3Url: s?.url ?? inner.s3Url,
-    stop: async () => {
-      await c?.close();
-      await s?.close();
-      await inner.stop();
-    },
-  };
-  return { os, stats: injector.stats };
+  const os = await startOtterStorage({ ...opts, faults });
+  return { os, stats: os.faultStats! };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
