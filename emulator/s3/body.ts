@@ -24,10 +24,6 @@ export interface ReceivedBody {
   checksum?: { algorithm: string; value: string };
 }
 
-interface Sink {
-  write(buf: Buffer): Promise<void>;
-}
-
 /** Write `source` into a new temp file, fsync it; hashes see every byte. Removes the file on any failure. */
 export async function spool(objects: ObjectStore, source: AsyncIterable<Buffer>, onData: (b: Buffer) => void): Promise<{ tmp: string; size: number }> {
   const tmp = objects.tempPath();
@@ -121,7 +117,10 @@ export async function receiveBody(req: IncomingMessage, auth: AuthResult, object
     inline = parts.length === 1 ? parts[0] : Buffer.concat(parts);
     size = inline.length;
   } else {
-    ({ tmp, size } = await spool(objects, source, onData));
+    ({ tmp, size } = await spool(objects, source, onData).catch((e: unknown) => {
+      // A client that hangs up mid-body is an incomplete request, not an internal error.
+      throw e instanceof S3Error || req.complete ? e : new S3Error("IncompleteBody");
+    }));
   }
   try {
     if (!req.complete) throw new S3Error("IncompleteBody");
@@ -164,5 +163,3 @@ export async function spoolFiles(objects: ObjectStore, files: Array<{ path: stri
   const { tmp, size } = await spool(objects, all(), (b) => void md5.update(b));
   return { tmp, size, md5: md5.digest("hex") };
 }
-
-export type { Sink };

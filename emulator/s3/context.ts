@@ -1,5 +1,7 @@
 /** Per-request context and response helpers shared by the handlers. */
+import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { AwsChunkedDecoder } from "./auth/chunked";
 import type { AuthResult } from "./auth/sigv4";
 import type { BucketRecord, StoreLike } from "./contract";
 import { Errors, S3Error } from "./errors";
@@ -68,13 +70,12 @@ export async function readXml(ctx: Ctx, root: string): Promise<{ doc: Record<str
   }
   const raw = Buffer.concat(chunks);
   if (ctx.auth.payload.kind === "hash") {
-    const { createHash } = await import("node:crypto");
     if (createHash("sha256").update(raw).digest("hex") !== ctx.auth.payload.sha256) throw new S3Error("XAmzContentSHA256Mismatch");
   }
-  if (ctx.auth.payload.kind === "chunked") {
-    const { AwsChunkedDecoder } = await import("./auth/chunked");
-    const a = ctx.auth;
-    const d = new AwsChunkedDecoder(a.payload.kind === "chunked" && a.payload.signed ? { signingKey: a.signingKey, longDate: a.longDate, scope: a.scope, seedSignature: a.seedSignature } : null, a.payload.kind === "chunked" && a.payload.trailer);
+  const a = ctx.auth;
+  if (a.payload.kind === "chunked") {
+    const signing = a.payload.signed ? { signingKey: a.signingKey, longDate: a.longDate, scope: a.scope, seedSignature: a.seedSignature } : null;
+    const d = new AwsChunkedDecoder(signing, a.payload.trailer);
     const out: Buffer[] = [];
     d.push(raw, (b) => void out.push(b));
     d.end();

@@ -10,7 +10,7 @@ import type { HeaderBag } from "@smithy/types";
 import type { CredentialRecord, StoreLike } from "../contract";
 import { Errors, S3Error } from "../errors";
 import {
-  ALGORITHM, EMPTY_SHA256, MAX_PRESIGN_SECONDS, MAX_SKEW_MS, SERVICE, STREAMING_SIGNED, STREAMING_SIGNED_TRAILER,
+  ALGORITHM, MAX_PRESIGN_SECONDS, MAX_SKEW_MS, SERVICE, STREAMING_SIGNED, STREAMING_SIGNED_TRAILER,
   STREAMING_UNSIGNED_TRAILER, UNSIGNED_PAYLOAD, type PayloadMode,
 } from "./constants";
 import { NodeSha256 } from "./sha256";
@@ -228,8 +228,8 @@ async function verifyPresigned(req: SignedRequest, alg: string, store: StoreLike
   checkRegion(cr.region, regions, (what) => Errors.badQueryAuth(`Error parsing the X-Amz-Credential parameter; ${what}`));
   const now = store.clock.now();
   if (signedAt - now > MAX_SKEW_MS) throw new S3Error("AccessDenied", "Request is not valid yet");
-  // Signature before expiry: a tampered URL says SignatureDoesNotMatch even when old (AWS checks expiry first for
-  // intact URLs only in effect, since the expiry fields are signed).
+  // Signature before expiry: X-Amz-Date and X-Amz-Expires are signed, so only an intact URL can claim to be
+  // expired; a tampered one (e.g. a longer X-Amz-Expires) answers SignatureDoesNotMatch.
   const cred = resolve(store, cr.accessKeyId, queryOne(req, "X-Amz-Security-Token"), now);
   const headersList = signedHeaders.split(";");
   if (!headersList.includes("host")) throw Errors.badQueryAuth("X-Amz-SignedHeaders must include 'host'");
@@ -245,5 +245,3 @@ async function verifyPresigned(req: SignedRequest, alg: string, store: StoreLike
   const payload = payloadHash === UNSIGNED_PAYLOAD ? ({ kind: "unsigned" } as const) : payloadModeOf(payloadHash, true);
   return { credential: cred, presigned: true, payload, signingKey: key, longDate: longDate as string, scope: cr.scope, seedSignature: signature };
 }
-
-export { EMPTY_SHA256 };

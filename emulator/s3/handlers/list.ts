@@ -1,6 +1,6 @@
 /** ListObjects (v1, v2) and ListObjectVersions: prefix, delimiter/CommonPrefixes, pagination, encoding-type=url. */
 import { bucketOf, q, sendXml, type Ctx } from "../context";
-import { Errors, S3Error } from "../errors";
+import { Errors } from "../errors";
 import type { ObjectVersion } from "../objects";
 import { S3_NS, el, isoDate } from "../xml";
 
@@ -184,5 +184,3 @@ export function listObjectVersions(ctx: Ctx): void {
   body += prefixesXml(prefixes, enc) + "</ListVersionsResult>";
   sendXml(ctx, body);
 }
-
-export { S3Error };
