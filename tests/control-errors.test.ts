@@ -68,6 +68,13 @@ describe("Control API v1: HTTP-level errors", () => {
     assertProblem(await api().get("/"), "RouteNotFound");
   });
 
+  it("answers a path with broken percent-encoding with a ValidationFailed problem naming path", async () => {
+    for (const p of ["/v1/buckets/%", "/x/%E0%A4%A", "/4Ns%2B%5Cbq/%"]) {
+      const prob = assertProblem(await api().get(p), "ValidationFailed");
+      assert.equal(prob.errors?.[0].path, "path");
+    }
+  });
+
   it("answers a wrong method with 405 MethodNotAllowed and an Allow header", async () => {
     const res = await api().call("PUT", "/v1/buckets/some-bucket", { x: 1 });
     assertProblem(res, "MethodNotAllowed");

@@ -88,6 +88,12 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     forceCloseConnections: true,
     // Our own 503 below, as problem+json like every other error.
     return503OnClosing: false,
+    // Errors fastify raises before routing (a path with broken percent-encoding) bypass setErrorHandler.
+    frameworkErrors: (err, req, reply) => {
+      reply.header("x-request-id", req.id);
+      const bad = (err as { code?: string }).code === "FST_ERR_BAD_URL";
+      void sendProblem(req, reply, "ValidationFailed", bad ? "The request path is not valid percent-encoding. Encode bucket names and ids with encodeURIComponent." : "The request could not be routed.", bad ? [{ path: "path", message: "is not valid percent-encoding" }] : undefined);
+    },
   });
   let closing = false;
 
