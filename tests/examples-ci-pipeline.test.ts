@@ -1,7 +1,10 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
+import { spawn } from "child_process";
+import * as os from "os";
 import { ROOT, runProgram } from "./examples-harness";
+import { control, useEmulator } from "./support/emulator";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(s: string): any };
@@ -42,13 +45,68 @@ describe("examples/ci-pipeline program under mocks", () => {
       "AWS_ENDPOINT_URL=https://es-mad-1.s3.otterstorage.io",
       "DEPLOY_BUCKET=acme-assets-staging-k3x9qa",
     ]);
-    for (const k of ["deployAccessKeyId", "deployBucket", "deployEndpoint"]) assert.equal(run.outputs[k].secret, false, k);
+    for (const k of ["deployAccessKeyId", "deployBucket", "deployEndpoint", "deployExpiresAt", "credentialsMode"]) assert.equal(run.outputs[k].secret, false, k);
   });
 
   it("fails with a message that names the config key when the storage stack has no such integration", async () => {
     await assert.rejects(
       runProgram(ENTRY, { project: "otterstorage-ci-pipeline", stack: "staging", config: { ...config, "otterstorage-ci-pipeline:integration": "deploy" }, stackReferences: { [STORAGE]: storageOutputs } }),
       /has no accessKeyIds\["deploy"\] \(it has: app-web, backups-restic, ci-deploy\); set otterstorage-ci-pipeline:integration/,
+    );
+  });
+});
+
+describe("examples/ci-pipeline program in temporary-credentials mode, against Local OtterStorage", () => {
+  const otter = useEmulator();
+  const BUCKET = "acme-assets-staging-k3x9qa";
+
+  it("hands the job expiring credentials for the deploy bucket that work with the AWS CLI", async function () {
+    assert.equal((await control(otter()).post("/v1/buckets", { name: BUCKET })).status, 201);
+    const run = await runProgram(ENTRY, {
+      project: "otterstorage-ci-pipeline",
+      stack: "staging",
+      config: {
+        ...config,
+        "otterstorage-ci-pipeline:credentials": "temporary",
+        "otterstorage:endpoint": otter().controlUrl,
+        "otterstorage:token": otter().token,
+      },
+      stackReferences: { [STORAGE]: { outputs: { ...storageOutputs.outputs, endpoint: otter().s3Url }, secret: ["secretAccessKeys"] } },
+    });
+    assert.deepEqual(run.resources.map((r) => r.type), ["pulumi:pulumi:StackReference"]);
+    assert.equal(run.outputs.deployEnv.secret, true);
+    const env = Object.fromEntries(String(run.outputs.deployEnv.value).trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+    assert.deepEqual(Object.keys(env), ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "DEPLOY_BUCKET"]);
+    assert.match(env.AWS_ACCESS_KEY_ID, /^STS[A-Z0-9]{17}$/);
+    assert.equal(env.DEPLOY_BUCKET, BUCKET);
+    assert.equal(run.outputs.deployExpiresAt.secret, false);
+    assert.ok(Date.parse(run.outputs.deployExpiresAt.value) > Date.now(), "expires in the future");
+    assert.ok(!JSON.stringify(run.outputs).includes(otter().token), "the account token is in no output");
+
+    // The job's next step: the AWS CLI with nothing but these variables (async: the service runs in this process).
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "otter-ci-"));
+    try {
+      const ls = await new Promise<{ code: number | null; err: string }>((resolve) => {
+        const p = spawn("aws", ["--endpoint-url", env.AWS_ENDPOINT_URL, "s3", "ls", `s3://${BUCKET}`], {
+          env: { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: "true", ...env },
+          stdio: ["ignore", "ignore", "pipe"],
+        });
+        let err = "";
+        p.stderr.on("data", (d) => (err += d));
+        p.once("error", () => resolve({ code: null, err: "aws not found" }));
+        p.once("close", (code) => resolve({ code, err }));
+      });
+      if (ls.err === "aws not found") this.skip();
+      assert.equal(ls.code, 0, ls.err);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses an unknown credentials mode, naming the setting and the choices", async () => {
+    await assert.rejects(
+      runProgram(ENTRY, { project: "otterstorage-ci-pipeline", stack: "staging", config: { ...config, "otterstorage-ci-pipeline:credentials": "forever" }, stackReferences: { [STORAGE]: storageOutputs } }),
+      /otterstorage-ci-pipeline:credentials must be "key" or "temporary"; got "forever"/,
     );
   });
 });
