@@ -105,6 +105,17 @@ describe("otterstorage-local (CLI)", function () {
     assert.equal((await c.exit).code, 0);
   });
 
+  it("defaults --data-dir to ~/.otterstorage-local and creates master.key there with mode 0600", async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "otter-home-"));
+    dirs.push(home);
+    const r = await startCli([], { HOME: home });
+    children.push(r.child);
+    assert.equal(r.ready.dataDir, path.join(home, ".otterstorage-local"));
+    assert.equal(fs.statSync(path.join(home, ".otterstorage-local", "master.key")).mode & 0o777, 0o600);
+    r.child.kill("SIGTERM");
+    assert.equal((await r.exit).code, 0);
+  });
+
   it("exits 2 with a clear message on a bad flag or a bad port", () => {
     for (const args of [["--bogus"], ["--control-port", "http"], ["--s3-port", "70000"], ["--memory", "extra"]]) {
       const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 30_000 });
