@@ -1,4 +1,7 @@
 import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import { policies } from "../policy/policies";
 import { analyze, analyzeAll, analyzeStack, bucket, Diag, key, KEY, Res, UNKNOWN, urnOf } from "./policy-harness";
 
 const only = (ds: Diag[], policy: string) => ds.filter((d) => d.policy === policy);
@@ -196,5 +199,16 @@ describe("policy pack: endpoints", () => {
   it("ignores resources that are not OtterStorage's", async () => {
     const other: Res = { type: "aws:s3/bucket:Bucket", name: "x", props: { endpoint: "http://example.com" } };
     assert.deepEqual(await analyzeAll([other]), []);
+  });
+});
+
+describe("policy pack: docs/policy-pack.md", () => {
+  it("lists every policy with its default level, and nothing else", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "policy-pack.md"), "utf8");
+    const rows = [...doc.matchAll(/^\| `(otterstorage-[a-z-]+)` \| (advisory|mandatory)/gm)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(
+      rows.sort(),
+      policies.map((p) => [p.name, p.enforcementLevel]).sort(),
+    );
   });
 });
