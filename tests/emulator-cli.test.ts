@@ -3,6 +3,7 @@ import { spawn, spawnSync, ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as net from "node:net";
 import { control } from "./support/emulator";
 
 const CLI = path.resolve(__dirname, "..", "emulator", "cli.js");
@@ -122,6 +123,20 @@ describe("otterstorage-local (CLI)", function () {
       assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
       assert.match(r.stderr, /^otterstorage-local: .+\nRun 'otterstorage-local --help' for usage\.\n$/);
       assert.equal(r.stdout, "");
+    }
+  });
+
+  it("exits 1 with a message when a port is taken", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (blocker.address() as net.AddressInfo).port;
+      const r = spawnSync(process.execPath, [CLI, "--memory", "--control-port", String(port)], { encoding: "utf8", timeout: 30_000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /^otterstorage-local: could not start: .*EADDRINUSE/);
+      assert.equal(r.stdout, "", "no ready line when not ready");
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
     }
   });
 
