@@ -65,6 +65,37 @@ else if (args[0] === "up") {
 } else done(0);
 `;
 
+/**
+ * A stand-in `pulumi` whose `up` does what the engine would with the project: runs its `main` program, with the
+ * stack's config from Pulumi.<stack>.yaml handed to the provider's configure, through the engine-like monitor
+ * (the real provider against the real endpoint). It then lists, with the token it was given, what exists.
+ */
+const ENGINE_PULUMI = `#!${process.execPath}
+const fs = require("fs");
+const path = require("path");
+const args = process.argv.slice(2);
+const rec = { args };
+const done = (code) => { fs.appendFileSync(process.env.FAKE_PULUMI_LOG, JSON.stringify(rec) + "\\n"); process.exit(code); };
+if (args[0] !== "up") done(0);
+const yaml = (f) => fs.readFileSync(path.join(process.cwd(), f), "utf8");
+const main = /^main:\\s*(\\S+)/m.exec(yaml("Pulumi.yaml"))[1];
+const config = {};
+for (const m of yaml("Pulumi.dev.yaml").matchAll(/^\\s+(otterstorage:[A-Za-z0-9]+):\\s*(\\S+)/gm)) config[m[1]] = m[2];
+process.chdir(${JSON.stringify(ROOT)});
+const pulumi = require(${JSON.stringify(require.resolve("@pulumi/pulumi"))});
+const { installEngineLikeMonitor } = require(${JSON.stringify(path.join(ROOT, "dist", "tests", "support", "engine.js"))});
+(async () => {
+  await installEngineLikeMonitor(config, "otterstorage-quickstart", "dev");
+  const mod = require(path.resolve(main));
+  rec.outputs = {};
+  for (const [k, v] of Object.entries(mod)) rec.outputs[k] = { secret: await pulumi.isSecret(pulumi.output(v)), value: await pulumi.output(v).promise() };
+  const api = (p) => fetch(process.env.OTTERSTORAGE_ENDPOINT + p, { headers: { Authorization: "Bearer " + process.env.OTTERSTORAGE_TOKEN } }).then((r) => r.json());
+  rec.buckets = (await api("/v1/buckets")).buckets.map((b) => b.name);
+  rec.labels = (await api("/v1/buckets/" + rec.outputs.bucketName.value + "/access-keys")).accessKeys.map((k) => k.label).sort();
+  done(0);
+})().catch((e) => { rec.error = String(e && e.stack || e); done(1); });
+`;
+
 describe("npm run up (scripts/up.js)", function () {
   let tmp: string;
   beforeEach(() => {
@@ -126,6 +157,19 @@ describe("npm run up (scripts/up.js)", function () {
       const up = calls().find((c) => c.args[0] === "up");
       assert.equal(up.env.PULUMI_CONFIG_PASSPHRASE, "mine");
       assert.doesNotMatch(r.out, /local dev default/);
+      assert.ok(await refused(port));
+    });
+
+    it("brings up the quickstart on the Local OtterStorage it starts: one bucket with the app-web and ci-deploy keys", async () => {
+      fs.writeFileSync(path.join(tmp, "bin", "pulumi"), ENGINE_PULUMI, { mode: 0o755 });
+      fs.writeFileSync(path.join(project, "Pulumi.yaml"), `name: otterstorage-quickstart\nruntime: nodejs\nmain: ${path.join(ROOT, "dist", "quickstart", "index.js")}\n`);
+      const r = await runUp(["--cwd", project, "--data-dir", path.join(tmp, "data")], env);
+      const up = calls().find((c) => c.args[0] === "up");
+      assert.equal(r.code, 0, `${r.out}\n${up?.error ?? ""}`);
+      assert.deepEqual(up.buckets, [up.outputs.bucketName.value]);
+      assert.deepEqual(up.labels, ["app-web", "ci-deploy"]);
+      assert.equal(up.outputs.appWebSecretAccessKey.secret, true);
+      assert.match(up.outputs.endpoint.value, new RegExp(`^http://127\\.0\\.0\\.1:${port + 1}$`), "S3 on the port after the control API");
       assert.ok(await refused(port));
     });
 
