@@ -222,49 +222,83 @@ export class ObjectStore {
 
   // ---- group commit ---------------------------------------------------------------------------------------------
   //
-  // SQLite runs with synchronous=FULL, so every commit waits for an fsync of the WAL (~3 ms here) on the event
-  // loop. Metadata writes of concurrent requests are therefore queued and committed together, each in its own
-  // savepoint (better-sqlite3 nests transactions as savepoints), so one fsync makes a whole batch durable. Each
-  // caller is answered only after the batch's COMMIT returned; a failing item rolls back alone.
+  // The Store's connection runs with synchronous=FULL: every commit would wait, on the event loop, for an fsync of
+  // the WAL (~3 ms here), stalling every other request. Metadata writes of the S3 plane therefore go through a group
+  // commit: requests queue their (synchronous, SQLite-only) work; one transaction runs them all, each in its own
+  // savepoint (better-sqlite3 nests transactions as savepoints, so a failing item rolls back alone), with
+  // synchronous=NORMAL for that one commit; then the WAL file is fsynced on the thread pool, and only after that
+  // fsync are the callers answered and replaced bodies unlinked. Acknowledged = on disk, as with FULL, but the event
+  // loop keeps serving while the disk works, and requests arriving meanwhile share the next fsync.
+  //
+  // Trade-off (documented in docs/s3-compatibility.md): between that commit and its fsync (a few ms) a concurrent
+  // reader may already see the new row; if the machine loses power in that window the unacknowledged write is lost.
 
   private queue: Array<{ fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
+  private flushScheduled = false;
   private flushing = false;
   private deferredUnlinks: string[] = [];
+  /** The fsync that has not started yet; flushes that commit before it starts share it. */
+  private nextSync: Promise<void> | null = null;
+  private syncChain: Promise<void> = Promise.resolve();
 
   /** Run `fn` (synchronous, SQLite only) inside the next group commit; resolves once it is durable. */
   commit<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (this.queue.length === 1) setImmediate(() => this.flush());
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
-  private flush(): void {
+  /** fsync the WAL after the commits so far; concurrent callers that have not started a sync yet share one. */
+  private syncWal(): Promise<void> {
+    const db = this.store.db;
+    if (db.memory) return Promise.resolve();
+    if (this.nextSync) return this.nextSync;
+    const wal = `${db.name}-wal`;
+    const p = this.syncChain.then(() => {
+      this.nextSync = null; // commits from now on need the following fsync
+      return fsyncPath(wal);
+    });
+    this.nextSync = p;
+    this.syncChain = p.catch(() => {});
+    return p;
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
     const items = this.queue;
     this.queue = [];
     if (items.length === 0) return;
     const outcomes: Array<{ ok: boolean; value: unknown }> = [];
     const db = this.store.db;
     this.flushing = true;
+    let unlinks: string[] = [];
     try {
-      db.transaction(() => {
-        for (const it of items) {
-          try {
-            outcomes.push({ ok: true, value: db.transaction(it.fn)() });
-          } catch (e) {
-            outcomes.push({ ok: false, value: e });
+      db.pragma("synchronous = NORMAL");
+      try {
+        db.transaction(() => {
+          for (const it of items) {
+            try {
+              outcomes.push({ ok: true, value: db.transaction(it.fn)() });
+            } catch (e) {
+              outcomes.push({ ok: false, value: e });
+            }
           }
-        }
-      })();
+        })();
+      } finally {
+        db.pragma("synchronous = FULL");
+        this.flushing = false;
+        unlinks = this.deferredUnlinks;
+        this.deferredUnlinks = [];
+      }
+      await this.syncWal();
     } catch (e) {
-      this.flushing = false;
-      this.deferredUnlinks = [];
       for (const it of items) it.reject(e);
       return;
     }
-    this.flushing = false;
-    const unlinks = this.deferredUnlinks;
-    this.deferredUnlinks = [];
     this.unlinkLater(unlinks);
     items.forEach((it, i) => (outcomes[i].ok ? it.resolve(outcomes[i].value) : it.reject(outcomes[i].value)));
   }
@@ -435,7 +469,18 @@ export class ObjectStore {
 }
 
 export async function fsyncDir(dir: string): Promise<void> {
-  const h = await fsp.open(dir, "r");
+  return fsyncPath(dir);
+}
+
+/** fsync a file or directory by path (on the thread pool). A missing file has nothing to sync. */
+export async function fsyncPath(p: string): Promise<void> {
+  let h: fsp.FileHandle;
+  try {
+    h = await fsp.open(p, "r");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw e;
+  }
   try {
     await h.sync();
   } finally {
