@@ -268,6 +268,17 @@ describe("Control API v1: temporary credentials", () => {
     }
   });
 
+  it("replays an idempotent issue while the credentials are valid, and issues new ones once they have expired", async () => {
+    const h = { headers: { "idempotency-key": "temp-replay" } };
+    const first = (await api().post("/v1/buckets/temp-creds/temporary-credentials", { durationSeconds: 900 }, h)).body;
+    assert.equal((await api().post("/v1/buckets/temp-creds/temporary-credentials", { durationSeconds: 900 }, h)).body.accessKeyId, first.accessKeyId);
+    clock.advance(900_000);
+    const later = await api().post("/v1/buckets/temp-creds/temporary-credentials", { durationSeconds: 900 }, h);
+    assert.equal(later.status, 201);
+    assert.notEqual(later.body.accessKeyId, first.accessKeyId);
+    assert.equal(Date.parse(later.body.expiresAt), clock.now() + 900_000);
+  });
+
   it("keeps resolving after expiry (with expiresAt), so the S3 plane can answer ExpiredToken", async () => {
     const t = (await api().post("/v1/buckets/temp-creds/temporary-credentials", { durationSeconds: 900 })).body;
     clock.advance(901_000);

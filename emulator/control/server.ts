@@ -72,6 +72,15 @@ declare module "fastify" {
   }
 }
 
+function isExpiredCredentialAnswer(body: string, now: number): boolean {
+  try {
+    const expiresAt = (JSON.parse(body) as { expiresAt?: unknown }).expiresAt;
+    return typeof expiresAt === "string" && Date.parse(expiresAt) <= now;
+  } catch {
+    return false;
+  }
+}
+
 export async function startControlServer(opts: ControlServerOptions): Promise<ControlServer> {
   const log = opts.log ?? silentLogger;
   const store = opts.store;
@@ -224,7 +233,9 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
           // Everything from lookup to record is synchronous: no other request can interleave.
           const scope = `${spec.operationId}:${params.bucket ?? ""}`;
           const hash = requestHash({ params, body });
-          const prior = store.idempotencyLookup(scope, idemKey, windowMs);
+          let prior = store.idempotencyLookup(scope, idemKey, windowMs);
+          // Temporary credentials live at most 12 h, the window 24 h: never replay credentials that have expired.
+          if (prior && prior.requestHash === hash && isExpiredCredentialAnswer(prior.body, store.clock.now())) prior = undefined;
           if (prior) {
             if (prior.requestHash !== hash) {
               throw new ControlProblem("IdempotencyKeyReused", `Idempotency-Key '${idemKey.slice(0, 64)}' was already used with a different request body on this route. Use a new key for a different request.`);
