@@ -161,6 +161,8 @@ export interface FaultRunOptions {
   buckets: number;
   inFlight: number;
   seed: number;
+  /** Default: faultMix(seed). A rule with all probabilities 0 gives the fault-free baseline. */
+  faults?: FaultOptions;
 }
 
 export interface FaultRunResult {
@@ -201,7 +203,7 @@ async function withReruns(n: number, inFlight: number, op: (i: number) => Promis
 }
 
 export async function runFaultScenario(o: FaultRunOptions): Promise<FaultRunResult> {
-  const { os, stats } = await startWithFaults({ memory: true }, faultMix(o.seed));
+  const { os, stats } = await startWithFaults({ memory: true }, o.faults ?? faultMix(o.seed));
   // Twelve attempts: at 20% faults a create gives up with probability 0.2^12; a short backoff, Retry-After honoured.
   const host = await ProviderHost.start({ env: { OTTERSTORAGE_MAX_ATTEMPTS: "12", OTTERSTORAGE_RETRY_BASE_MS: "10", OTTERSTORAGE_TIMEOUT_MS: "10000" } });
   try {
