@@ -1,10 +1,12 @@
 import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as http from "node:http";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { startOtterStorage, type OtterStorage } from "../emulator";
-import { bucketWithKey, sdk } from "./s3-support";
+import { bucketWithKey, sdk, signed } from "./s3-support";
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -63,6 +65,56 @@ describe("S3 persistence and durability on a data dir", function () {
     assert.ok(Buffer.from(await big.Body!.transformToByteArray()).equals(Buffer.alloc(300_000, 7)));
     assert.ok(bodies.every((f) => !f.includes("outside")));
     assert.ok(!fs.existsSync(path.join(dataDir, "outside")) && !fs.existsSync(path.join(dataDir, "..", "outside")));
+  });
+
+  it("shows no trace of an upload cut off by a crash (SIGKILL mid-body) after a restart", async function () {
+    const crashDir = fs.mkdtempSync(path.join(os.tmpdir(), "otter-s3-crash-"));
+    const entry = path.resolve(__dirname, "..", "emulator", "index.js");
+    const child = spawn(process.execPath, ["-e", `
+      require(${JSON.stringify(entry)}).startOtterStorage({ dataDir: ${JSON.stringify(crashDir)} })
+        .then((o) => console.log(JSON.stringify({ s3Url: o.s3Url, controlUrl: o.controlUrl, token: o.token })));`], { stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      const first = await new Promise<string>((resolve, reject) => {
+        let buf = "";
+        child.stdout!.on("data", (c: Buffer) => {
+          buf += c.toString();
+          if (buf.includes("\n")) resolve(buf.split("\n")[0]);
+        });
+        child.once("exit", () => reject(new Error("the emulator child exited before it was ready")));
+      });
+      const info = JSON.parse(first) as { s3Url: string; controlUrl: string; token: string };
+      const fake = { ...info, clock: { now: () => Date.now() } } as unknown as OtterStorage;
+      const key = await bucketWithKey(fake, "crash-bucket");
+      const size = 8 * 1024 * 1024;
+      const { url, headers } = await signed(fake, key, "PUT", "/crash-bucket/half.bin", { headers: { "content-length": String(size) } });
+      await new Promise<void>((resolve) => {
+        const req = http.request(url, { method: "PUT", headers });
+        req.on("error", () => resolve());
+        req.on("response", () => resolve());
+        req.write(Buffer.alloc(3 * 1024 * 1024, 1), () => {
+          // A third of the body is on its way: kill the service without any chance to clean up.
+          setTimeout(() => {
+            child.kill("SIGKILL");
+            req.destroy();
+            resolve();
+          }, 200);
+        });
+      });
+      await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once("exit", r)));
+      assert.equal(fs.readdirSync(path.join(crashDir, "objects", "tmp")).length, 1, "the crash left a partial temp file");
+      running = await startOtterStorage({ dataDir: crashDir });
+      const s3 = sdk(running, key);
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: "crash-bucket" }));
+      assert.equal(listed.KeyCount, 0, "the cut-off upload is not visible");
+      s3.destroy();
+      assert.deepEqual(fs.readdirSync(path.join(crashDir, "objects", "tmp")), [], "its temp file was removed on start");
+      assert.deepEqual(listFiles(path.join(crashDir, "objects", "data")), []);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await running?.stop();
+      running = undefined;
+      fs.rmSync(crashDir, { recursive: true, force: true });
+    }
   });
 
   it("removes the throw-away body directory of an in-memory instance when it stops", async () => {
