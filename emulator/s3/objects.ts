@@ -203,7 +203,7 @@ export class ObjectStore {
   /** Rename a fsynced temp file into place and fsync the directory: after this the bytes survive a crash. */
   async install(tmp: string, size: number, md5: string): Promise<DurableBody & { file: string }> {
     const id = newId(15);
-    const sub = Buffer.from(id.slice(0, 2)).toString("hex").slice(0, 2);
+    const sub = randomBytes(1).toString("hex"); // spread over the 256 subdirectories made at start
     const file = `${sub}/${id}`;
     const dir = path.join(this.dataDir, sub);
     await fsp.rename(tmp, path.join(this.dataDir, file));
