@@ -104,7 +104,7 @@ export const accessKeyRotation: ResourceValidationPolicy = {
         reportViolation(`"${args.name}": ${days.prop} is ${n}, more than the allowed ${maxRotationDays} days. Set ${days.prop} to ${maxRotationDays} or less.`);
       }
     }
-    if (isComponent) return; // the component's own keys are checked one by one below
+    if (isComponent) return; // its two keys are AccessKeys: they come through here on their own
     const underRotatingComponent = underComponent(args.urn, ROTATING_COMPONENT_TYPES);
     if (!days && !underRotatingComponent) {
       reportViolation(
