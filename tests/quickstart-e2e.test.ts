@@ -9,7 +9,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { installEngineLikeMonitor, plaintextOutsideWrappers } from "./support/engine";
+import { installEngineLikeMonitor, plaintextOutsideWrappers, unwrapSecrets } from "./support/engine";
+import { analyzeStack } from "./policy-harness";
 import { useEmulator } from "./support/emulator";
 import { ROOT } from "./examples-harness";
 
@@ -67,6 +68,21 @@ describe("quickstart end to end against Local OtterStorage (engine-like monitor,
     assert.equal(secrets.ciDeploySecretAccessKey, true);
     assert.equal(secrets.awsCli, false);
     for (const s of [outputs.appWebSecretAccessKey, outputs.ciDeploySecretAccessKey]) assert.deepEqual(plaintextOutsideWrappers(state, String(s)), []);
+  });
+
+  it("passes the policy pack's stack policies on the real outputs (loopback http endpoint, labels, buckets)", async () => {
+    const resources = state.map((r) => ({
+      type: r.type,
+      name: r.name,
+      urn: r.urn,
+      props: Object.fromEntries(Object.entries(unwrapSecrets(r.outputs) as Record<string, unknown>).filter(([k]) => k !== "__provider")),
+      additionalSecretOutputs: r.additionalSecretOutputs,
+    }));
+    assert.match(String(resources[0].props.endpoint), /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.deepEqual(await analyzeStack(resources), []);
+    // …and the same outputs on a non-loopback plain-http endpoint would be refused.
+    const moved = resources.map((r) => ({ ...r, props: { ...r.props, endpoint: "http://otter.example.net:7481" } }));
+    assert.equal((await analyzeStack(moved)).filter((d) => d.policy === "otterstorage-endpoint-https" && d.level === "mandatory").length, 3);
   });
 
   it("runs the awsCli output as printed and lists what the ci-deploy key uploaded", async () => {
