@@ -134,6 +134,18 @@ export interface NewVersion {
   deleteMarker?: boolean;
 }
 
+/** Throw-away body directories of memory-mode stores still open; removed on process exit if close() never ran. */
+const ephemeralRoots = new Set<string>();
+let exitHookInstalled = false;
+function trackEphemeral(root: string): void {
+  ephemeralRoots.add(root);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once("exit", () => {
+    for (const r of ephemeralRoots) fs.rmSync(r, { recursive: true, force: true });
+  });
+}
+
 export class ObjectStore {
   readonly root: string;
   readonly tmpDir: string;
@@ -147,6 +159,7 @@ export class ObjectStore {
     store.migrate("s3-objects-v2-inline", "ALTER TABLE s3_objects ADD COLUMN inline BLOB");
     this.ephemeral = store.dataDir === null;
     this.root = store.dataDir ? path.join(store.dataDir, "objects") : fs.mkdtempSync(path.join(os.tmpdir(), "otter-s3-"));
+    if (this.ephemeral) trackEphemeral(this.root);
     this.tmpDir = path.join(this.root, "tmp");
     this.dataDir = path.join(this.root, "data");
     fs.mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
@@ -321,7 +334,9 @@ export class ObjectStore {
   }
 
   close(): void {
-    if (this.ephemeral) fs.rmSync(this.root, { recursive: true, force: true });
+    if (!this.ephemeral) return;
+    ephemeralRoots.delete(this.root);
+    fs.rmSync(this.root, { recursive: true, force: true });
   }
 
   // ---- versions -------------------------------------------------------------------------------------------------
