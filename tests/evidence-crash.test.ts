@@ -3,7 +3,8 @@
  * concurrent single-part and multipart uploads (@aws-sdk/client-s3) run against it and it is SIGKILLed while they
  * are in flight, then restarted on the same data dir. Every acknowledged object must read back byte-identical
  * (sha256), every listed object must be complete (it is one we sent, whole), the SQLite file as the crash left it
- * must pass `PRAGMA integrity_check`, and the bucket and its key must still be there and work.
+ * must pass `PRAGMA integrity_check`, and the bucket and its keys must still be there and work — the first key and
+ * every key whose creation (Control API, running concurrently with the uploads) was acknowledged before the kill.
  *
  * Bounded: EVIDENCE_CRASH_ROUNDS kill/restart rounds (default 2), each killed once 12 single and 1 multipart
  * uploads have been acknowledged, and each worker stops after 200 uploads.
@@ -59,6 +60,8 @@ describe("evidence: crash safety (SIGKILL mid-upload, restart on the same data d
   const acked = new Set<string>();
   let credentials: { accessKeyId: string; secretAccessKey: string };
   const integrity: string[] = [];
+  /** Keys created through the Control API during the rounds and acknowledged (201) before the kill. */
+  const ackedKeys: Array<{ accessKeyId: string; secretAccessKey: string }> = [];
   const perRound: string[] = [];
 
   before(async function () {
@@ -128,13 +131,28 @@ describe("evidence: crash safety (SIGKILL mid-upload, restart on the same data d
           maybeKill();
         }
       };
-      await Promise.all([...Array.from({ length: SINGLE_WORKERS }, (_, w) => single(w)), ...Array.from({ length: MULTIPART_WORKERS }, (_, w) => multipart(w))]);
+      const keyMaker = async () => {
+        const api = control({ controlUrl: running.ready.controlUrl, token: running.ready.token });
+        for (let i = 0; i < MAX_UPLOADS_PER_WORKER && !killed; i++) {
+          try {
+            const r = await api.post(`/v1/buckets/${BUCKET}/access-keys`, { label: `crash-${round}-${i}` });
+            if (r.status === 201) ackedKeys.push({ accessKeyId: r.body.accessKeyId, secretAccessKey: r.body.secretAccessKey });
+          } catch {
+            if (!killed) throw new Error("a key creation failed before the kill");
+          }
+        }
+      };
+      await Promise.all([
+        ...Array.from({ length: SINGLE_WORKERS }, (_, w) => single(w)),
+        ...Array.from({ length: MULTIPART_WORKERS }, (_, w) => multipart(w)),
+        keyMaker(),
+      ]);
       s3.destroy();
       assert.ok(killed, "the workers ran out of uploads before the kill condition");
       const exit = await running.exited;
       assert.equal(exit.signal, "SIGKILL");
       integrity.push(integrityOfCopy(path.join(dir, "data"), path.join(dir, `scratch-${round}`)));
-      perRound.push(`round ${round}: ${singles} single + ${multis} multipart acknowledged, ${inFlightAtKill} in flight at the kill`);
+      perRound.push(`round ${round}: ${singles} single + ${multis} multipart uploads and ${ackedKeys.length} keys acknowledged, ${inFlightAtKill} uploads in flight at the kill`);
       cli = undefined;
     }
     cli = await startCli(["--data-dir", path.join(dir, "data")]);
@@ -156,10 +174,19 @@ describe("evidence: crash safety (SIGKILL mid-upload, restart on the same data d
     assert.deepEqual(integrity, Array(ROUNDS).fill("ok"));
   });
 
-  it("the bucket and its key survive the crashes and still work", async () => {
+  it("the bucket and every acknowledged key survive the crashes, and each key still signs with its secret", async () => {
     const api = control({ controlUrl: cli!.ready.controlUrl, token: cli!.ready.token });
     assert.equal((await api.get(`/v1/buckets/${BUCKET}`)).status, 200);
-    assert.equal((await api.get(`/v1/buckets/${BUCKET}/access-keys/${credentials.accessKeyId}`)).status, 200);
+    assert.ok(ackedKeys.length >= ROUNDS, `only ${ackedKeys.length} keys were acknowledged`);
+    for (const k of [credentials, ...ackedKeys]) {
+      assert.equal((await api.get(`/v1/buckets/${BUCKET}/access-keys/${k.accessKeyId}`)).status, 200, k.accessKeyId);
+      const s3 = client(cli!.ready.s3Url, k);
+      try {
+        await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, MaxKeys: 1 }));
+      } finally {
+        s3.destroy();
+      }
+    }
   });
 
   it("every acknowledged object reads back byte-identical (sha256)", async () => {
