@@ -9,8 +9,9 @@ class CountingSpec extends Spec {
     super(runner, options);
     runner.once(EVENT_RUN_END, () => {
       const s = runner.stats || {};
-      // Print after Spec's own epilogue so ours is the last line.
-      setImmediate(() => process.stdout.write(`\n${s.passes || 0} passed, ${s.failures || 0} failed, ${s.pending || 0} skipped\n`));
+      // Spec registered its epilogue on this same event first, so this line comes after it. Written synchronously:
+      // with `exit: true` mocha ends the process right after the run, before any deferred write.
+      process.stdout.write(`\n${s.passes || 0} passed, ${s.failures || 0} failed, ${s.pending || 0} skipped\n`);
     });
   }
 }
