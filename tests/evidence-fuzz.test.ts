@@ -140,6 +140,17 @@ describe("evidence: fuzzing both APIs (fast-check)", function () {
     assert.equal((await control(h).get("/v1/health")).status, 200);
   });
 
+  it("names query and body fields called like Object.prototype members (__proto__, constructor) with a plain message (a fuzz find)", async () => {
+    const api = control(os());
+    for (const [path, body] of [["/v1/buckets?__proto__=x", undefined], ["/v1/buckets?constructor=x", undefined], ["/v1/buckets", '{"name":"proto-check","__proto__":1,"constructor":2}']] as const) {
+      const r = await api.call(body ? "POST" : "GET", path, undefined, body ? { raw: body } : {});
+      assert.equal(r.status, 400, path);
+      const doc = Problem.parse(r.body);
+      assert.ok(doc.errors && doc.errors.length > 0);
+      for (const e of doc.errors!) assert.equal(e.message, "is not a known field; remove it", `${path}: ${e.path}`);
+    }
+  });
+
   it(`S3 data plane: ${RUNS} malformed requests (auth, keys, ranges, aws-chunked), each answered with S3 XML below 500, none hanging`, async () => {
     const h = os();
     const u = new URL(h.s3Url);

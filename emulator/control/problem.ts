@@ -40,7 +40,8 @@ export function zodFieldErrors(err: z.ZodError, prefix = ""): FieldError[] {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
         const p = joinPath(prefix, [...issue.path, key]);
-        out.push({ path: p, message: issue.path.length === 0 && FIXED_FIELDS[key] ? FIXED_FIELDS[key] : "is not a known field; remove it" });
+        // hasOwn: a key named "__proto__" or "constructor" must not pick up Object.prototype members (found by the fuzz suite).
+        out.push({ path: p, message: issue.path.length === 0 && Object.hasOwn(FIXED_FIELDS, key) ? FIXED_FIELDS[key] : "is not a known field; remove it" });
       }
       continue;
     }
