@@ -151,6 +151,14 @@ describe("evidence: fuzzing both APIs (fast-check)", function () {
     }
   });
 
+  it("answers a path segment over 100 characters with a ValidationFailed that says what is wrong (a fuzz find)", async () => {
+    const r = await control(os()).get(`/v1/buckets/${"a".repeat(150)}/access-keys`);
+    assert.equal(r.status, 400);
+    assert.equal(r.body.code, "ValidationFailed");
+    assert.match(r.body.detail, /longer than 100 characters/);
+    assert.deepEqual(r.body.errors, [{ path: "path", message: "has a segment longer than 100 characters" }]);
+  });
+
   it(`S3 data plane: ${RUNS} malformed requests (auth, keys, ranges, aws-chunked), each answered with S3 XML below 500, none hanging`, async () => {
     const h = os();
     const u = new URL(h.s3Url);

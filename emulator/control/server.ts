@@ -101,7 +101,15 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     frameworkErrors: (err, req, reply) => {
       reply.header("x-request-id", req.id);
       const bad = (err as { code?: string }).code === "FST_ERR_BAD_URL";
-      void sendProblem(req, reply, "ValidationFailed", bad ? "The request path is not valid percent-encoding. Encode bucket names and ids with encodeURIComponent." : "The request could not be routed.", bad ? [{ path: "path", message: "is not valid percent-encoding" }] : undefined);
+      // FST_ERR_MAX_PARAM_LENGTH: a path segment over fastify's 100 characters (names are <= 63, ids 20).
+      const long = (err as { code?: string }).code === "FST_ERR_MAX_PARAM_LENGTH";
+      void sendProblem(
+        req, reply, "ValidationFailed",
+        bad ? "The request path is not valid percent-encoding. Encode bucket names and ids with encodeURIComponent."
+          : long ? "A path segment is longer than 100 characters. Bucket names are 3 to 63 characters and access key ids 20; check the URL."
+          : "The request could not be routed.",
+        bad ? [{ path: "path", message: "is not valid percent-encoding" }] : long ? [{ path: "path", message: "has a segment longer than 100 characters" }] : undefined,
+      );
     },
   });
   let closing = false;
