@@ -4,19 +4,24 @@
  * traversal in keys) against one in-process Local OtterStorage: never a 5xx (501 NotImplemented, a declared
  * answer for unsupported S3 sub-resources, excepted), never a reset connection, never a hang (5 s per request),
  * every error a proper problem+json document (control) or S3 XML error (data plane); the service still answers
- * normally afterwards.
+ * normally afterwards. Traversal-shaped keys are stored and read back as keys, and no file appears outside the data
+ * dir (bodies live under objects/data/<xx>/ with random names).
  *
  * Bounded: FUZZ_RUNS requests per plane (default 250) from FUZZ_SEED (default 20261126). `npm run fuzz:long` runs
  * many more with a fresh seed and prints it, so a failure can be replayed with FUZZ_SEED.
  */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as http from "node:http";
+import * as os_ from "node:os";
+import * as path from "node:path";
 import fc from "fast-check";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Problem } from "../api/schemas";
 import { NodeSha256 } from "../emulator/s3/auth/sha256";
 import { control, useEmulator } from "./support/emulator";
 import { bucketWithKey, BucketKey } from "./s3-support";
+import { filesUnder } from "./evidence-support";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261126);
@@ -31,7 +36,10 @@ function send(url: string, method: string, headers: Record<string, string>, body
     // Always frame the body: Node would send a GET's body unframed, and the service would rightly read it as the next request.
     const framed = body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === "content-length") ? { ...headers, "content-length": String(Buffer.byteLength(body)) } : headers;
     try {
-      req = http.request(url, { method, headers: framed, agent: false });
+      // Host and path given apart: a URL string would be normalised (dot segments resolved) before sending.
+      const m = /^(https?:\/\/[^/]+)(.*)$/.exec(url)!;
+      const origin = new URL(m[1]);
+      req = http.request({ host: origin.hostname, port: origin.port, path: m[2] || "/", method, headers: framed, agent: false });
     } catch {
       return resolve(null); // a header value Node itself refuses to send (e.g. a control character)
     }
@@ -73,7 +81,11 @@ const pathSegment = fc.oneof(hostileText.map(encodeURIComponent), fc.constantFro
 
 describe("evidence: fuzzing both APIs (fast-check)", function () {
   this.timeout(Math.max(120_000, RUNS * 100));
-  const os = useEmulator();
+  // On disk, so the path-traversal keys can be checked against the file system afterwards.
+  const parent = fs.mkdtempSync(path.join(os_.tmpdir(), "otter-fuzz-"));
+  const dataDir = path.join(parent, "data");
+  const os = useEmulator({ dataDir });
+  after(() => fs.rmSync(parent, { recursive: true, force: true }));
   let key: BucketKey;
 
   before(async () => {
@@ -170,6 +182,18 @@ describe("evidence: fuzzing both APIs (fast-check)", function () {
     };
     await put("obj");
     await put("sentinel-1f3a");
+    // Traversal-shaped keys with bodies large enough for a file of their own: stored as keys, read back as keys.
+    const traversal = ["../../../../tmp/otter-escape", "..%2F..%2F..%2Fotter-escape", "a/../../../otter-escape", "%2e%2e/%2e%2e/otter-escape", "./../otter-escape"];
+    for (const k of traversal) {
+      const body = Buffer.alloc(130 * 1024, k.length);
+      const sp = await signer.sign({ method: "PUT", protocol: "http:", hostname: u.hostname, port: Number(u.port), path: `/fuzz-bucket/${k}`, headers: { host: u.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, query: {} } as never);
+      const r = await send(`${h.s3Url}/fuzz-bucket/${k}`, "PUT", (sp as unknown as { headers: Record<string, string> }).headers, body);
+      assert.equal(r!.status, 200, `PUT ${k}: ${r!.body}`);
+      const sg = await signer.sign({ method: "GET", protocol: "http:", hostname: u.hostname, port: Number(u.port), path: `/fuzz-bucket/${k}`, headers: { host: u.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, query: {} } as never);
+      const g = await send(`${h.s3Url}/fuzz-bucket/${k}`, "GET", (sg as unknown as { headers: Record<string, string> }).headers);
+      assert.equal(g!.status, 200, `GET ${k}`);
+      assert.equal(g!.body.length, body.length);
+    }
 
     const chunkedBody = fc.oneof(
       fc.constantFrom(
@@ -195,7 +219,8 @@ describe("evidence: fuzzing both APIs (fast-check)", function () {
         fc.tuple(fc.integer({ min: -5, max: 2 ** 53 }), fc.integer({ min: -5, max: 2 ** 53 })).map(([a, b]) => `bytes=${a}-${b}`),
       )),
       payload: fc.oneof(
-        fc.record({ kind: fc.constant("plain" as const), body: fc.option(fc.uint8Array({ maxLength: 2000 })), sha: fc.constantFrom("UNSIGNED-PAYLOAD", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "nope", "") }),
+        // Bodies over 128 KiB get a file of their own (smaller ones live in their metadata row).
+        fc.record({ kind: fc.constant("plain" as const), body: fc.option(fc.oneof(fc.uint8Array({ maxLength: 2000 }), fc.constant(new Uint8Array(130 * 1024)))), sha: fc.constantFrom("UNSIGNED-PAYLOAD", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "nope", "") }),
         fc.record({ kind: fc.constant("chunked" as const), body: chunkedBody, decoded: fc.constantFrom("5", "0", "-1", "abc", "99999999999999999999", ""), mode: fc.constantFrom("STREAMING-UNSIGNED-PAYLOAD-TRAILER", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"), trailer: fc.option(fc.constantFrom("x-amz-checksum-crc32", "x-amz-checksum-bogus", "")) }),
       ),
       extra: fc.option(fc.constantFrom<[string, string]>(["content-md5", "nope"], ["x-amz-checksum-crc32", "!!"], ["x-amz-sdk-checksum-algorithm", "MD5000"], ["if-match", "\"x\""], ["x-amz-copy-source", "/../etc/passwd"], ["x-amz-copy-source", "/other-bucket/obj"], ["x-amz-meta-" + "m".repeat(3000), "v"], ["x-amz-object-lock-mode", "FOREVER"], ["x-amz-tagging", "%ZZ"])),
@@ -263,5 +288,14 @@ describe("evidence: fuzzing both APIs (fast-check)", function () {
     const get = await signer.sign({ method: "GET", protocol: "http:", hostname: u.hostname, port: Number(u.port), path: "/fuzz-bucket/sentinel-1f3a", headers: { host: u.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, query: {} } as never);
     const ok = await send(`${h.s3Url}/fuzz-bucket/sentinel-1f3a`, "GET", (get as unknown as { headers: Record<string, string> }).headers);
     assert.equal(ok!.status, 200);
+    // Path traversal in keys reached no file system path: every file is inside the data dir, bodies under
+    // objects/data/<xx>/ with names that are not made from keys.
+    const files = filesUnder(parent).map((f) => path.relative(dataDir, f));
+    assert.ok(files.filter((f) => f.startsWith(path.join("objects", "data"))).length >= traversal.length, "the traversal bodies did not land in files");
+    assert.ok(!fs.existsSync("/tmp/otter-escape") && !fs.existsSync(path.join(parent, "otter-escape")) && !fs.existsSync(path.join(dataDir, "otter-escape")));
+    for (const f of files) {
+      assert.ok(!f.startsWith(".."), `a file outside the data dir: ${f}`);
+      assert.match(f, /^(otterstorage\.db(-wal|-shm)?|master\.key|account\.token|LOCK|objects\/(data\/[0-9a-f]{2}|tmp)\/[A-Za-z0-9_-]+)$/, `unexpected file ${f}`);
+    }
   });
 });
