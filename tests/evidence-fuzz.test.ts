@@ -284,6 +284,14 @@ describe("evidence: fuzzing both APIs (fast-check)", function () {
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
+    // A fuzz find: a GET that carries a body (never read) broke off mid-answer once the object lived in a file.
+    const bigKey = "file-backed-3m";
+    const sp = await signer.sign({ method: "PUT", protocol: "http:", hostname: u.hostname, port: Number(u.port), path: `/fuzz-bucket/${bigKey}`, headers: { host: u.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, query: {} } as never);
+    assert.equal((await send(`${h.s3Url}/fuzz-bucket/${bigKey}`, "PUT", (sp as unknown as { headers: Record<string, string> }).headers, Buffer.alloc(3 * 1024 * 1024, 5)))!.status, 200);
+    const sg = await signer.sign({ method: "GET", protocol: "http:", hostname: u.hostname, port: Number(u.port), path: `/fuzz-bucket/${bigKey}`, headers: { host: u.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, query: {} } as never);
+    const withBody = await send(`${h.s3Url}/fuzz-bucket/${bigKey}`, "GET", (sg as unknown as { headers: Record<string, string> }).headers, Buffer.alloc(1024 * 1024));
+    assert.equal(withBody!.status, 200);
+    assert.equal(Buffer.byteLength(withBody!.body, "utf8"), 3 * 1024 * 1024);
     // Still serving normally.
     const get = await signer.sign({ method: "GET", protocol: "http:", hostname: u.hostname, port: Number(u.port), path: "/fuzz-bucket/sentinel-1f3a", headers: { host: u.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, query: {} } as never);
     const ok = await send(`${h.s3Url}/fuzz-bucket/sentinel-1f3a`, "GET", (get as unknown as { headers: Record<string, string> }).headers);

@@ -198,6 +198,9 @@ export async function startS3Server(opts: S3ServerOptions): Promise<{ url: strin
       operation = r.op;
       // CreateBucket names a bucket no key can own yet: its refusal explains where buckets come from instead.
       if (foreign && r.op !== "CreateBucket") throw Errors.foreignBucket(parts.bucket as string);
+      // GET/HEAD/DELETE never read a body; one sent anyway must still be drained, or Node aborts the answer once the
+      // unread bytes back up (a GetObject streaming a file broke off mid-body; found by tests/evidence-fuzz).
+      if (method === "GET" || method === "HEAD" || method === "DELETE") req.resume();
       await r.fn(ctx);
       store.noteKeyUsed(auth.credential.accessKeyId);
     } catch (raw) {
