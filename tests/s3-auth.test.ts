@@ -5,22 +5,12 @@ import {
   GetBucketLocationCommand, GetBucketVersioningCommand, GetObjectCommand, GetObjectLockConfigurationCommand, HeadBucketCommand,
   HeadObjectCommand, ListBucketsCommand, ListMultipartUploadsCommand, ListObjectsCommand, ListObjectsV2Command,
   ListObjectVersionsCommand, ListPartsCommand, PutBucketLifecycleConfigurationCommand, PutBucketVersioningCommand,
-  PutObjectCommand, S3Client, S3ServiceException, UploadPartCommand,
+  PutObjectCommand, S3Client, UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { ManualClock } from "../emulator/clock";
 import { control, useEmulator } from "./support/emulator";
-import { bucketWithKey, codeOf, raw, sdk, signed, type BucketKey } from "./s3-support";
-
-async function errorOf(p: Promise<unknown>): Promise<{ code: string; status: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof S3ServiceException) return { code: e.name, status: e.$metadata.httpStatusCode ?? 0, message: e.message };
-    throw e;
-  }
-  assert.fail("expected the request to fail");
-}
+import { bucketWithKey, codeOf, errorOf, raw, sdk, signed, type BucketKey } from "./s3-support";
 
 describe("S3 auth: bucket-bound keys, revocation, temporary credentials, presigned URLs", function () {
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 12, 0, 0));

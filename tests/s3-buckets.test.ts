@@ -4,22 +4,12 @@ import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteBucketLifecycleCommand,
   DeleteObjectCommand, DeleteObjectsCommand, GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand, GetObjectCommand,
   GetObjectLockConfigurationCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListObjectVersionsCommand,
-  ListPartsCommand, PutBucketLifecycleConfigurationCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client, S3ServiceException,
+  ListPartsCommand, PutBucketLifecycleConfigurationCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { ManualClock } from "../emulator/clock";
 import { control, useEmulator } from "./support/emulator";
-import { bucketWithKey, sdk } from "./s3-support";
-
-async function errorOf(p: Promise<unknown>): Promise<{ code: string; status: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof S3ServiceException) return { code: e.name, status: e.$metadata.httpStatusCode ?? 0, message: e.message };
-    throw e;
-  }
-  assert.fail("expected the request to fail");
-}
+import { bucketWithKey, errorOf, sdk } from "./s3-support";
 
 const DAY = 86_400_000;
 const MiB = 1024 * 1024;

@@ -2,20 +2,10 @@ import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import {
   CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCommand,
-  ListObjectsV2Command, type ListObjectsV2CommandOutput, PutObjectCommand, S3Client, S3ServiceException,
+  ListObjectsV2Command, type ListObjectsV2CommandOutput, PutObjectCommand, S3Client,
 } from "@aws-sdk/client-s3";
 import { useEmulator } from "./support/emulator";
-import { bucketWithKey, codeOf, raw, sdk, signed, type BucketKey } from "./s3-support";
-
-async function s3Error(p: Promise<unknown>): Promise<S3ServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof S3ServiceException) return e;
-    throw e;
-  }
-  assert.fail("expected the request to fail");
-}
+import { bucketWithKey, codeOf, raw, s3Error, sdk, signed, type BucketKey } from "./s3-support";
 
 describe("S3 objects with the AWS SDK (default checksum settings)", function () {
   const os = useEmulator();

@@ -3,7 +3,8 @@
  * SDK client with default settings pointed at Local OtterStorage, and raw signed requests for bad-input cases.
  */
 import * as http from "node:http";
-import { S3Client } from "@aws-sdk/client-s3";
+import * as assert from "node:assert/strict";
+import { S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { NodeSha256 } from "../emulator/s3/auth/sha256";
 import type { OtterStorage } from "../emulator";
@@ -70,6 +71,23 @@ export async function signed(
   ) as unknown as { headers: Record<string, string> };
   const qs = new URLSearchParams(opts.query ?? {}).toString();
   return { url: `${os.s3Url}${path}${qs ? "?" + qs : ""}`, headers: req.headers };
+}
+
+/** The S3ServiceException `p` fails with; fails the test when `p` succeeds; any other error is rethrown. */
+export async function s3Error(p: Promise<unknown>): Promise<S3ServiceException> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof S3ServiceException) return e;
+    throw e;
+  }
+  assert.fail("expected the request to fail");
+}
+
+/** Code, HTTP status and message of the S3 error `p` fails with (see s3Error). */
+export async function errorOf(p: Promise<unknown>): Promise<{ code: string; status: number; message: string }> {
+  const e = await s3Error(p);
+  return { code: e.name, status: e.$metadata.httpStatusCode ?? 0, message: e.message };
 }
 
 /** S3 error code from an XML body. */
