@@ -5,20 +5,7 @@ import * as path from "node:path";
 import { startOtterStorage, OtterStorage } from "../emulator";
 import { MASTER_KEY_FILE } from "../emulator/store/crypto";
 import { control } from "./support/emulator";
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const stack = [dir];
-  for (let guard = 0; stack.length && guard < 10_000; guard++) {
-    const d = stack.pop()!;
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) stack.push(p);
-      else if (e.isFile()) out.push(p);
-    }
-  }
-  return out;
-}
+import { filesUnder } from "./evidence-support";
 
 function assertNowhereOnDisk(dir: string, secrets: Record<string, string>) {
   const files = filesUnder(dir);
