@@ -1,8 +1,7 @@
 /**
  * Readiness: does the S3 data plane accept a key yet? A SigV4-signed HeadBucket (path-style) with the key, sent
- * with node http/https and signed by @smithy/signature-v4 (a runtime dependency; the AWS SDK is only a
- * devDependency). Used after create (the key must work before dependents get it) and by adoption (the secret
- * must sign valid requests).
+ * with node http/https and signed by provider/sigv4.ts. Used after create (the key must work before dependents get
+ * it) and by adoption (the secret must sign valid requests).
  *
  * Clock skew: the probe signs with the local clock corrected by the offset learned from the data plane's `Date`
  * header, as the AWS SDKs do (RequestTimeTooSkewed answers 403 too), so a skewed CI runner — or Local
@@ -10,9 +9,8 @@
  */
 import * as http from "http";
 import * as https from "https";
-import { createHash, createHmac, type Hash, type Hmac } from "crypto";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { OtterStorageError } from "./errors";
+import { s3Signer } from "./sigv4";
 
 export interface ProbeTarget {
   /** S3 endpoint, e.g. https://es-mad-1.s3.otterstorage.io (path-style). */
@@ -33,40 +31,13 @@ export interface ProbeAnswer {
   error?: string;
 }
 
-/** Node's crypto behind smithy's HashConstructor shape. */
-export class Sha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.h = secret === undefined ? createHash("sha256") : createHmac("sha256", toBytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.h.update(toBytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.h.digest();
-  }
-}
-function toBytes(d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
-  if (typeof d === "string") return d;
-  if (ArrayBuffer.isView(d)) return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-  return new Uint8Array(d);
-}
-
 const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 const SKEW_TRUST_MS = 60_000;
 
 /** One signed HeadBucket. Never throws for HTTP or network failures: the answer says what happened. */
 export async function headBucket(t: ProbeTarget, offsetMs = 0, requestTimeoutMs = 10_000): Promise<ProbeAnswer> {
   const url = new URL(t.endpoint.replace(/\/+$/, "") + "/" + encodeURIComponent(t.bucket));
-  const signer = new SignatureV4({
-    service: "s3",
-    region: t.region,
-    credentials: { accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey, sessionToken: t.sessionToken },
-    sha256: Sha256,
-    uriEscapePath: false,
-    applyChecksum: false,
-  });
-  const signed = await signer.sign(
+  const signed = await s3Signer(t.region, t).sign(
     {
       method: "HEAD",
       protocol: url.protocol,

@@ -1,12 +1,11 @@
 /**
  * Presigned URLs for one-off object sharing (the seed: "prefer presigned URLs for one-off object sharing instead of
- * handing out credentials"). SigV4 query signing with @smithy/signature-v4, path-style, like
+ * handing out credentials"). SigV4 query signing (provider/sigv4.ts), path-style, like
  * `aws s3 presign`. A URL is a bearer capability until it expires, so the Output form is a secret.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { OtterStorageError } from "../provider/errors";
-import { Sha256 } from "../provider/readiness";
+import { s3Signer } from "../provider/sigv4";
 
 /** SigV4 presigned URLs cannot outlive 7 days. */
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 60 * 60;
@@ -45,15 +44,7 @@ export async function presignUrl(o: PresignOptions): Promise<string> {
   if (!o.key) throw new OtterStorageError({ code: "ValidationFailed", status: 0, operation: "presign", detail: "key must name an object, e.g. \"docs/informe.pdf\".", hint: "Pass the object key." });
   const base = new URL(o.endpoint.replace(/\/+$/, "") + "/");
   const path = `${base.pathname}${encodeURIComponent(o.bucket)}/${encodeKey(o.key)}`;
-  const signer = new SignatureV4({
-    service: "s3",
-    region: o.region,
-    credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey, sessionToken: o.sessionToken },
-    sha256: Sha256,
-    uriEscapePath: false,
-    applyChecksum: false,
-  });
-  const signed = await signer.presign(
+  const signed = await s3Signer(o.region, o).presign(
     { method: o.method ?? "GET", protocol: base.protocol, hostname: base.hostname, port: base.port ? Number(base.port) : undefined, path, query: {}, headers: { host: base.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } },
     { expiresIn, signingDate: o.signingDate },
   );
