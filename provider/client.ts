@@ -1,5 +1,6 @@
 /**
- * Control API v1 client (axios). Every answer is parsed with the api/ zod schemas; failures become one
+ * Control API v1 client (node:http/https; axios only when an HTTP(S)_PROXY variable is set, since axios honours
+ * those). Every answer is parsed with the api/ zod schemas; failures become one
  * OtterStorageError. Retries 429/5xx/network errors/timeouts with backoff + full jitter (provider/retry.ts),
  * honouring Retry-After, bounded by attempts and total time. Every create carries an Idempotency-Key that is
  * reused across its retries, so a create whose answer was lost is replayed by the service, not repeated.
@@ -7,7 +8,7 @@
 import * as http from "http";
 import * as https from "https";
 import { randomUUID } from "crypto";
-import axios, { AxiosInstance, AxiosResponse } from "axios";
+import type { AxiosInstance } from "axios";
 import { z } from "zod";
 import * as api from "../api/schemas";
 import { HINTS, OtterStorageError, scrub } from "./errors";
@@ -39,14 +40,23 @@ export interface Answer<T> {
   attempts: number;
 }
 
+/** What the client needs of an HTTP answer (the node:http path and the axios path both produce it). */
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  data: string;
+}
+
 const enc = encodeURIComponent;
+const PROXY_ENV = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"];
+const proxyConfigured = (): boolean => PROXY_ENV.some((k) => !!process.env[k]);
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
 
 export class OtterStorageClient {
   readonly endpoint: string;
   readonly policy: RetryPolicy;
   private readonly token: string;
-  private readonly http: AxiosInstance;
+  private axiosInstance: AxiosInstance | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
@@ -56,17 +66,64 @@ export class OtterStorageClient {
     this.policy = opts.policy ?? policyFromEnv();
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = opts.random ?? Math.random;
-    this.http = axios.create({
-      baseURL: this.endpoint,
-      timeout: this.policy.timeoutMs,
-      validateStatus: () => true,
-      maxRedirects: 0,
-      httpAgent: agents.http,
-      httpsAgent: agents.https,
-      // Parse JSON ourselves so a non-JSON body (a proxy's HTML 502) is an InvalidResponse, not a crash.
-      transformResponse: [(d: unknown) => d],
-      responseType: "text",
+  }
+
+  /**
+   * One HTTP exchange. The direct node:http path costs a fraction of axios's per-request work (config merging,
+   * header objects, proxy lookup), which dominated the provider's CPU in bench/provider-overhead.ts.
+   */
+  private send(method: string, pathAndQuery: string, headers: Record<string, string>, data: string | undefined): Promise<RawResponse> {
+    if (proxyConfigured()) return this.sendViaAxios(method, pathAndQuery, headers, data);
+    const url = new URL(this.endpoint + pathAndQuery);
+    const lib = url.protocol === "https:" ? https : http;
+    if (data !== undefined) headers["Content-Length"] = String(Buffer.byteLength(data));
+    return new Promise<RawResponse>((resolve, reject) => {
+      let settled = false;
+      const req = lib.request(url, { method, headers, agent: url.protocol === "https:" ? agents.https : agents.http }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          settled = true;
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, data: Buffer.concat(chunks).toString("utf8") });
+        });
+        res.on("error", fail);
+        res.on("aborted", () => fail(Object.assign(new Error("the answer was cut off"), { code: "ECONNRESET" })));
+      });
+      function fail(e: unknown): void {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(e);
+      }
+      const timer = setTimeout(() => {
+        const e = Object.assign(new Error(`timeout of ${this.policy.timeoutMs}ms exceeded`), { code: "ECONNABORTED" });
+        fail(e);
+        req.destroy(e);
+      }, this.policy.timeoutMs);
+      req.on("error", fail);
+      req.end(data);
     });
+  }
+
+  private async sendViaAxios(method: string, pathAndQuery: string, headers: Record<string, string>, data: string | undefined): Promise<RawResponse> {
+    if (!this.axiosInstance) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const axios = require("axios") as typeof import("axios");
+      this.axiosInstance = axios.default.create({
+        baseURL: this.endpoint,
+        timeout: this.policy.timeoutMs,
+        validateStatus: () => true,
+        maxRedirects: 0,
+        httpAgent: agents.http,
+        httpsAgent: agents.https,
+        // Parse JSON ourselves so a non-JSON body (a proxy's HTML 502) is an InvalidResponse, not a crash.
+        transformResponse: [(d: unknown) => d],
+        responseType: "text",
+      });
+    }
+    const res = await this.axiosInstance.request({ method, url: pathAndQuery, data, headers });
+    return { status: res.status, headers: res.headers as RawResponse["headers"], data: String(res.data) };
   }
 
   health(): Promise<Answer<api.Health>> {
@@ -109,12 +166,13 @@ export class OtterStorageClient {
     if (spec.body !== undefined) headers["Content-Type"] = "application/json";
     if (spec.idempotencyKey) headers["Idempotency-Key"] = spec.idempotencyKey;
     const data = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const target = spec.query ? `${spec.path}?${new URLSearchParams(spec.query)}` : spec.path;
     for (let attempt = 1; ; attempt++) {
       let failure: OtterStorageError;
       let retryAfterMs: number | undefined;
       let retryable: boolean;
       try {
-        const res = await this.http.request({ method: spec.method, url: spec.path, params: spec.query, data, headers });
+        const res = await this.send(spec.method, target, { ...headers }, data);
         if (res.status >= 200 && res.status < 300) return { data: this.parseOk(spec, res), status: res.status, attempts: attempt };
         failure = this.problem(spec.operation, res);
         retryable = isRetryableStatus(res.status);
@@ -144,7 +202,7 @@ export class OtterStorageClient {
     }
   }
 
-  private parseOk<T>(spec: RequestSpec<T>, res: AxiosResponse): T {
+  private parseOk<T>(spec: RequestSpec<T>, res: RawResponse): T {
     if (!spec.schema) return undefined as T;
     let json: unknown;
     try {
@@ -160,11 +218,11 @@ export class OtterStorageClient {
     return parsed.data;
   }
 
-  private invalid(operation: string, res: AxiosResponse, why: string): OtterStorageError {
+  private invalid(operation: string, res: RawResponse, why: string): OtterStorageError {
     return new OtterStorageError({ code: "InvalidResponse", status: res.status, operation, requestId: requestIdOf(res), detail: `${why}.`, hint: HINTS.InvalidResponse });
   }
 
-  private problem(operation: string, res: AxiosResponse): OtterStorageError {
+  private problem(operation: string, res: RawResponse): OtterStorageError {
     let problem: api.Problem | undefined;
     try {
       const p = api.Problem.safeParse(JSON.parse(String(res.data)));
@@ -196,7 +254,7 @@ export class OtterStorageClient {
   }
 }
 
-function requestIdOf(res: AxiosResponse): string | undefined {
+function requestIdOf(res: RawResponse): string | undefined {
   const v = res.headers["x-request-id"] ?? res.headers["request-id"];
   return typeof v === "string" ? v : undefined;
 }
