@@ -19,9 +19,9 @@
  * a seeded PRNG (mulberry32) drawn in arrival order: a sequential client sees the same faults on every run.
  */
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { listen } from "./listen";
 import { Logger, silentLogger } from "./log";
 
 export type FaultPlane = "control" | "s3";
@@ -274,18 +274,10 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<{ url: s
     else go();
   });
   // A client that sends `Expect: 100-continue` gets its 100 from here; upstream never sees the header.
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const addr = server.address() as AddressInfo;
-  const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  const url = await listen(server, opts.port ?? 0, opts.host ?? "127.0.0.1");
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${addr.port}`,
+    url,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

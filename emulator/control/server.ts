@@ -12,6 +12,7 @@ import { PROBLEM_CONTENT_TYPE, ControlErrorCode, CONTROL_ERRORS } from "../../ap
 import { IDEMPOTENCY_WINDOW_SECONDS } from "../../api/schemas";
 import { buildOpenApi, CONTROL_API_VERSION } from "../../api/openapi";
 import { isoTime } from "../clock";
+import { urlOf } from "../listen";
 import { Logger, silentLogger } from "../log";
 import { Store, requestHash } from "../store";
 import { StoreError } from "../store/errors";
@@ -275,12 +276,9 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     });
   }
 
-  const address = await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 0 });
-  void address;
-  const info = app.server.address() as AddressInfo;
-  const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
+  await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 0 });
   return {
-    url: `http://${host}:${info.port}`,
+    url: urlOf(app.server.address() as AddressInfo),
     app,
     close: () => {
       closing = true;

@@ -5,7 +5,6 @@
  * XML error (or a bare status for HEAD) with x-amz-request-id; anything unexpected becomes InternalError.
  */
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { verifyRequest } from "./auth/sigv4";
 import type { Ctx } from "./context";
@@ -16,6 +15,7 @@ import { listObjectVersions, listObjectsV1, listObjectsV2 } from "./handlers/lis
 import * as mp from "./handlers/multipart";
 import * as objectOps from "./handlers/object";
 import { startLifecycleTimer } from "./lifecycle";
+import { listen } from "../listen";
 import type { ObjectStore } from "./objects";
 
 export interface S3ServerOptions {
@@ -227,19 +227,11 @@ export async function startS3Server(opts: S3ServerOptions): Promise<{ url: strin
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
     void handle(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  const url = await listen(server, opts.port, opts.host);
   const stopLifecycle = startLifecycleTimer(store, objects, (e) => log.error("lifecycle run failed", e));
-  const addr = server.address() as AddressInfo;
-  const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${addr.port}`,
+    url,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         stopLifecycle();
