@@ -1,53 +1,11 @@
 import * as assert from "node:assert/strict";
-import { spawn, spawnSync, ChildProcess } from "node:child_process";
+import { spawnSync, ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as net from "node:net";
 import { control } from "./support/emulator";
-
-const CLI = path.resolve(__dirname, "..", "emulator", "cli.js");
-
-interface Running {
-  child: ChildProcess;
-  ready: Record<string, unknown>;
-  stdout: () => string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Spawns the CLI and resolves on its first stdout line (rejects if it exits first or after 30 s). */
-function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Running> {
-  const childEnv = { ...process.env, ...env };
-  if (!("OTTERSTORAGE_TOKEN" in env)) delete childEnv.OTTERSTORAGE_TOKEN;
-  const child = spawn(process.execPath, [CLI, ...args], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-  return new Promise((resolve, reject) => {
-    const guard = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`no ready line within 30 s; stderr: ${err}`));
-    }, 30_000);
-    child.stderr!.on("data", (d) => (err += d));
-    child.stdout!.on("data", (d) => {
-      const before = out;
-      out += d;
-      if (!before.includes("\n") && out.includes("\n")) {
-        clearTimeout(guard);
-        try {
-          resolve({ child, ready: JSON.parse(out.slice(0, out.indexOf("\n"))), stdout: () => out, exit });
-        } catch (e) {
-          child.kill("SIGKILL");
-          reject(new Error(`first line is not JSON: ${out.slice(0, out.indexOf("\n"))}`));
-        }
-      }
-    });
-    void exit.then(({ code }) => {
-      clearTimeout(guard);
-      reject(new Error(`exited (${code}) before ready; stderr: ${err}`));
-    });
-  });
-}
+import { CLI, startCli } from "./evidence-support";
 
 describe("otterstorage-local (CLI)", function () {
   const dirs: string[] = [];
@@ -74,7 +32,7 @@ describe("otterstorage-local (CLI)", function () {
     const tmp = (await api.post("/v1/buckets/cli-bucket/temporary-credentials", {})).body;
     assert.equal((await api.get("/v1/buckets", { token: "wrong-token-1234" })).status, 401);
     r.child.kill("SIGTERM");
-    const { code } = await r.exit;
+    const { code } = await r.exited;
     assert.equal(code, 0);
     const [, ...logLines] = r.stdout().trim().split("\n");
     assert.ok(logLines.some((l) => /POST \/v1\/buckets\/cli-bucket\/access-keys 201/.test(l)), logLines.join("\n"));
@@ -92,18 +50,18 @@ describe("otterstorage-local (CLI)", function () {
     const a = await startCli(["--data-dir", dir]);
     children.push(a.child);
     a.child.kill("SIGINT");
-    assert.equal((await a.exit).code, 0);
+    assert.equal((await a.exited).code, 0);
     const b = await startCli(["--data-dir", dir]);
     children.push(b.child);
     assert.equal(b.ready.token, a.ready.token);
     b.child.kill("SIGTERM");
-    await b.exit;
+    await b.exited;
     const c = await startCli(["--memory"], { OTTERSTORAGE_TOKEN: "from-the-environment" });
     children.push(c.child);
     assert.equal(c.ready.token, "from-the-environment");
     assert.equal(c.ready.dataDir, null);
     c.child.kill("SIGTERM");
-    assert.equal((await c.exit).code, 0);
+    assert.equal((await c.exited).code, 0);
   });
 
   it("defaults --data-dir to ~/.otterstorage-local and creates master.key there with mode 0600", async () => {
@@ -114,7 +72,7 @@ describe("otterstorage-local (CLI)", function () {
     assert.equal(r.ready.dataDir, path.join(home, ".otterstorage-local"));
     assert.equal(fs.statSync(path.join(home, ".otterstorage-local", "master.key")).mode & 0o777, 0o600);
     r.child.kill("SIGTERM");
-    assert.equal((await r.exit).code, 0);
+    assert.equal((await r.exited).code, 0);
   });
 
   it("exits 2 with a clear message on a bad flag or a bad port", () => {
