@@ -3,24 +3,15 @@
  * "does this key work?" checks with @aws-sdk/client-s3 that sign on the SERVICE clock (systemClockOffset), because
  * those suites move Local OtterStorage's ManualClock by days and the S3 plane refuses skewed signatures.
  */
-import { HeadBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { HeadBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { startOtterStorage, ManualClock, OtterStorage, StartOptions } from "../emulator";
 import { engineUp, ProviderHost, ResourceState, serializedProviders } from "./support/host";
+import { s3For, type Creds } from "./support/s3";
 
 export const DAY = 24 * 60 * 60 * 1000;
 
-export interface Creds { accessKeyId: string; secretAccessKey: string; sessionToken?: string; endpoint: string; region: string }
-
-export function s3For(c: Creds, os?: OtterStorage): S3Client {
-  return new S3Client({
-    endpoint: c.endpoint,
-    region: c.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken },
-    maxAttempts: 1,
-    systemClockOffset: os ? os.clock.now() - Date.now() : 0,
-  });
-}
+export { s3For } from "./support/s3";
+export type { Creds } from "./support/s3";
 
 /** "ok" when the key lists the bucket, else the S3 error code (InvalidAccessKeyId, ExpiredToken, …). */
 export async function tryList(c: Creds, bucket: string, os?: OtterStorage): Promise<string> {

@@ -9,6 +9,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { NodeSha256 } from "../emulator/s3/auth/sha256";
 import type { OtterStorage } from "../emulator";
 import { control } from "./support/emulator";
+import { s3For } from "./support/s3";
 
 export interface BucketKey {
   bucket: string;
@@ -27,13 +28,7 @@ export async function bucketWithKey(os: OtterStorage, bucket: string, body: Reco
 
 /** The SDK exactly as a user would configure it (default checksum behaviour: CRC32 trailers, aws-chunked). */
 export function sdk(os: OtterStorage, key: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): S3Client {
-  return new S3Client({
-    endpoint: os.s3Url,
-    region: "eu-mad",
-    forcePathStyle: true,
-    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, sessionToken: key.sessionToken },
-    maxAttempts: 1,
-  });
+  return s3For({ ...key, endpoint: os.s3Url, region: "eu-mad" });
 }
 
 export interface RawAnswer {

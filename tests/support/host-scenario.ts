@@ -10,10 +10,11 @@
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { startOtterStorage, OtterStorage } from "../../emulator";
 import { OtterStorageClient } from "../../provider/client";
 import { engineUp, HostOptions, ProviderHost, ResourceState, serializedProviders } from "./host";
+import { s3For, type Creds } from "./s3";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -60,17 +61,8 @@ export async function flakyProxy(target: string): Promise<{ url: string; failNex
   };
 }
 
-function s3For(outs: Record<string, any>): S3Client {
-  return new S3Client({
-    endpoint: outs.endpoint,
-    region: outs.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: outs.accessKeyId, secretAccessKey: outs.secretAccessKey },
-    maxAttempts: 1,
-  });
-}
 async function roundTrip(outs: Record<string, any>, bucket: string, key: string, body: string): Promise<string> {
-  const s3 = s3For(outs);
+  const s3 = s3For(outs as Creds);
   try {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
