@@ -50,9 +50,10 @@ export async function headBucket(t: ProbeTarget, offsetMs = 0, requestTimeoutMs 
     { signingDate: new Date(Date.now() + offsetMs) },
   );
   const lib = url.protocol === "https:" ? https : http;
-  return new Promise<ProbeAnswer>((resolve) => {
+  const agent = url.protocol === "https:" ? probeAgents.https : probeAgents.http;
+  const send = (mayRetry: boolean): Promise<ProbeAnswer> => new Promise<ProbeAnswer>((resolve) => {
     const req = lib.request(
-      { method: "HEAD", host: url.hostname, port: url.port || undefined, path: url.pathname, headers: signed.headers as Record<string, string>, timeout: requestTimeoutMs, agent: false },
+      { method: "HEAD", host: url.hostname, port: url.port || undefined, path: url.pathname, headers: signed.headers as Record<string, string>, timeout: requestTimeoutMs, agent },
       (res) => {
         res.resume();
         const date = Date.parse(String(res.headers.date ?? ""));
@@ -62,10 +63,25 @@ export async function headBucket(t: ProbeTarget, offsetMs = 0, requestTimeoutMs 
       },
     );
     req.on("timeout", () => req.destroy(new Error("timed out")));
-    req.on("error", (e: NodeJS.ErrnoException) => resolve({ status: 0, offsetMs, error: e.code ?? e.message }));
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed meanwhile: send once more on a fresh one (Node's documented
+      // pattern), so reusing connections never turns into a "not ready" answer.
+      if (mayRetry && req.reusedSocket && (e.code === "ECONNRESET" || e.code === "EPIPE")) resolve(send(false));
+      else resolve({ status: 0, offsetMs, error: e.code ?? e.message });
+    });
     req.end();
   });
+  return send(true);
 }
+
+/**
+ * Keep-alive connections for probes (one TCP connect per key cost the service as much CPU as the create itself
+ * in bench/provider-overhead.ts). Idle sockets close after 4 s, before Node servers' default 5 s keep-alive.
+ */
+const probeAgents = {
+  http: new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4_000 }),
+  https: new https.Agent({ keepAlive: true, maxSockets: 64, timeout: 4_000 }),
+};
 
 export interface ReadinessOptions {
   /** Give up after this long (real time). */
