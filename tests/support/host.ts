@@ -55,6 +55,8 @@ export interface HostOptions {
   stack?: string;
   /** Extra environment for the host process (e.g. OTTERSTORAGE_MAX_ATTEMPTS). */
   env?: NodeJS.ProcessEnv;
+  /** Extra node flags before the host script (bench/provider-overhead.ts: --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 export interface DiffAnswer { changes: "unknown" | "none" | "some"; replaces: string[]; deleteBeforeReplace: boolean }
@@ -76,7 +78,7 @@ export class ProviderHost {
     const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_NODEJS_PROJECT: project, PULUMI_PROJECT: project, PULUMI_NODEJS_STACK: stack, PULUMI_CONFIG: "{}", ...opts.env };
     // The host must see only what the engine gives it: no OTTERSTORAGE_* from the test runner unless asked.
     for (const k of Object.keys(env)) if (k.startsWith("OTTERSTORAGE_") && !(opts.env && k in opts.env)) delete env[k];
-    const child = spawn(opts.node ?? process.execPath, [opts.hostScript ?? DEFAULT_HOST_SCRIPT, "127.0.0.1:1"], {
+    const child = spawn(opts.node ?? process.execPath, [...(opts.nodeArgs ?? []), opts.hostScript ?? DEFAULT_HOST_SCRIPT, "127.0.0.1:1"], {
       cwd: opts.cwd ?? REPO_ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -105,6 +107,11 @@ export class ProviderHost {
     host.stderr = stderr;
     child.stderr!.on("data", (d) => (host.stderr += d));
     return host;
+  }
+
+  /** The host's process id (the benchmark reads its CPU time from /proc). */
+  get pid(): number {
+    return this.child.pid!;
   }
 
   urn(type: "Bucket" | "AccessKey", name: string): string {
