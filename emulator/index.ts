@@ -118,23 +118,20 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
     const s3Store = opts.s3KeyDelayMs ? withKeyActivationDelay(store, opts.s3KeyDelayMs) : store;
     const injector = opts.faults ? new FaultInjector(opts.faults) : undefined;
     const proxied = (plane: "control" | "s3") => injector?.covers(plane) ?? false;
+    /** The plane's public URL: its listener's, or with faults on that plane a fault proxy's in front of it on `port`. */
+    const behindFaults = async (plane: "control" | "s3", listenerUrl: string, port: number): Promise<string> => {
+      if (!injector || !proxied(plane)) return listenerUrl;
+      const p = await startFaultProxy({ plane, target: listenerUrl, injector, host, port, log });
+      cleanups.push(() => p.close());
+      return p.url;
+    };
 
     const s3 = await startS3Server({ store: s3Store, objects, host, port: proxied("s3") ? 0 : s3Port, region, log });
     cleanups.push(() => s3.close());
-    let s3Url = s3.url;
-    if (injector && proxied("s3")) {
-      const p = await startFaultProxy({ plane: "s3", target: s3.url, injector, host, port: s3Port, log });
-      cleanups.push(() => p.close());
-      s3Url = p.url;
-    }
+    const s3Url = await behindFaults("s3", s3.url, s3Port);
     const control = await startControlServer({ store, objects, token, s3Url, region, host, port: proxied("control") ? 0 : controlPort, log, rateLimit: opts.rateLimit });
     cleanups.push(() => control.close());
-    let controlUrl = control.url;
-    if (injector && proxied("control")) {
-      const p = await startFaultProxy({ plane: "control", target: control.url, injector, host, port: controlPort, log });
-      cleanups.push(() => p.close());
-      controlUrl = p.url;
-    }
+    const controlUrl = await behindFaults("control", control.url, controlPort);
 
     let stopping: Promise<void> | undefined;
     return {
