@@ -6,6 +6,7 @@
  * credentials outside Pulumi).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_PROFILE_NAME } from "../provider/credentials";
 
 export interface Credentials {
   accessKeyId: string;
@@ -48,7 +49,7 @@ export function environmentOf(c: Credentials): EnvironmentMap {
   return env;
 }
 
-export function awsProfileOf(c: Credentials, name = "otter"): AwsProfile {
+export function awsProfileOf(c: Credentials, name = DEFAULT_PROFILE_NAME): AwsProfile {
   const token = c.sessionToken ? `aws_session_token = ${c.sessionToken}\n` : "";
   return {
     name,
@@ -64,7 +65,7 @@ export function s3ClientConfigOf(c: Credentials): S3ClientConfig {
 }
 
 /** An rclone.conf section (`rclone lsd otter:`); provider Other, path-style. */
-export function rcloneRemoteOf(c: Credentials, name = "otter"): string {
+export function rcloneRemoteOf(c: Credentials, name = DEFAULT_PROFILE_NAME): string {
   const token = c.sessionToken ? `session_token = ${c.sessionToken}\n` : "";
   return (
     `[${name}]\ntype = s3\nprovider = Other\naccess_key_id = ${c.accessKeyId}\nsecret_access_key = ${c.secretAccessKey}\n${token}` +
@@ -97,7 +98,7 @@ export function readyToUse(k: CredentialInputs, profileName?: pulumi.Input<strin
     .all([k.accessKeyId, k.secretAccessKey, k.sessionToken, k.endpoint, k.region, profileName])
     .apply(([accessKeyId, secretAccessKey, sessionToken, endpoint, region, name]) => ({
       c: { accessKeyId, secretAccessKey, sessionToken: sessionToken ?? undefined, endpoint, region } as Credentials,
-      name: name || "otter",
+      name: name || DEFAULT_PROFILE_NAME,
     }));
   return {
     environment: pulumi.secret(creds.apply(({ c }) => environmentOf(c))),
