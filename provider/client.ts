@@ -8,6 +8,7 @@
 import * as http from "http";
 import * as https from "https";
 import { randomUUID } from "crypto";
+import { urlToHttpOptions } from "url";
 import type { AxiosInstance } from "axios";
 import { z } from "zod";
 import * as api from "../api/schemas";
@@ -57,6 +58,7 @@ export class OtterStorageClient {
   readonly policy: RetryPolicy;
   private readonly token: string;
   private axiosInstance: AxiosInstance | undefined;
+  private base: (http.RequestOptions & { basePath: string }) | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
@@ -74,12 +76,14 @@ export class OtterStorageClient {
    */
   private send(method: string, pathAndQuery: string, headers: Record<string, string>, data: string | undefined): Promise<RawResponse> {
     if (proxyConfigured()) return this.sendViaAxios(method, pathAndQuery, headers, data);
-    const url = new URL(this.endpoint + pathAndQuery);
-    const lib = url.protocol === "https:" ? https : http;
+    // The endpoint is parsed once per client; each request only appends its path.
+    const base = (this.base ??= baseOptions(this.endpoint));
+    const secure = base.protocol === "https:";
     if (data !== undefined) headers["Content-Length"] = String(Buffer.byteLength(data));
     return new Promise<RawResponse>((resolve, reject) => {
       let settled = false;
-      const req = lib.request(url, { method, headers, agent: url.protocol === "https:" ? agents.https : agents.http }, (res) => {
+      const options = { ...base, path: base.basePath + pathAndQuery, method, headers, agent: secure ? agents.https : agents.http };
+      const req = (secure ? https : http).request(options, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
@@ -268,14 +272,22 @@ function codeForStatus(status: number): string {
   return `HTTP${status}`;
 }
 
+/** Host, port, auth of the endpoint, and its path prefix without a trailing slash. */
+function baseOptions(endpoint: string): http.RequestOptions & { basePath: string } {
+  const u = new URL(endpoint);
+  const { protocol, hostname, port, auth } = urlToHttpOptions(u);
+  return { protocol, hostname, port, auth, basePath: u.pathname.replace(/\/+$/, "") };
+}
+
 const cache = new Map<string, OtterStorageClient>();
 /** One client (and keep-alive pool) per endpoint+token in this process; the policy is re-read from the env. */
 export function clientFor(endpoint: string, token: string): OtterStorageClient {
-  const policy = policyFromEnv();
-  const key = `${endpoint}\u0000${token}\u0000${JSON.stringify(policy)}`;
+  // Keyed by the raw tuning variables (cheaper per call than building and stringifying the policy).
+  const env = process.env;
+  const key = `${endpoint}\u0000${token}\u0000${env.OTTERSTORAGE_MAX_ATTEMPTS}\u0000${env.OTTERSTORAGE_RETRY_BASE_MS}\u0000${env.OTTERSTORAGE_TIMEOUT_MS}`;
   let c = cache.get(key);
   if (!c) {
-    c = new OtterStorageClient({ endpoint, token, policy });
+    c = new OtterStorageClient({ endpoint, token, policy: policyFromEnv(env) });
     cache.set(key, c);
   }
   return c;
