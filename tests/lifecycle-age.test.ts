@@ -6,6 +6,7 @@
  */
 import * as assert from "node:assert/strict";
 import { engineUp, ResourceState } from "./support/host";
+import { control } from "./support/emulator";
 import { credsOf, DAY, Rig, startRig, tryList } from "./lifecycle-support";
 
 describe("AccessKey rotateAfterDays through the real host (service clock)", function () {
@@ -77,8 +78,8 @@ describe("AccessKey rotateAfterDays through the real host (service clock)", func
     const r = await rig.host.check(urn(), key.inputs, inputs({ rotateAfterDays: 0 }));
     assert.equal(r.failures.length, 1);
     assert.equal(await tryList(credsOf(key.outputs), bucket.id, rig.os), "ok");
-    const listed = await fetch(`${rig.os.controlUrl}/v1/buckets/${bucket.id}/access-keys`, { headers: { authorization: `Bearer ${rig.os.token}` } });
-    assert.ok(((await listed.json()) as { accessKeys: { accessKeyId: string }[] }).accessKeys.some((k) => k.accessKeyId === key.id));
+    const listed = await control(rig.os).get<{ accessKeys: { accessKeyId: string }[] }>(`/v1/buckets/${bucket.id}/access-keys`);
+    assert.ok(listed.body.accessKeys.some((k) => k.accessKeyId === key.id));
   });
 
   it("the host never logged a secret or the token", () => {

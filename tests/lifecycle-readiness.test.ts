@@ -10,6 +10,7 @@ import * as accessKey from "../provider/accessKey";
 import { configure, resetConfiguration } from "../provider/config";
 import { waitUntilReady } from "../provider/readiness";
 import { engineUp, ResourceState } from "./support/host";
+import { control } from "./support/emulator";
 import { credsOf, Rig, startRig, tryList } from "./lifecycle-support";
 
 const DELAY_MS = 1500;
@@ -72,8 +73,7 @@ describe("AccessKey readiness timeout (a key that never becomes ready)", functio
   });
 
   it("revokes nothing: the key is still listed, and the failure carries its id and outputs so Pulumi records it", async () => {
-    const listed = await fetch(`${rig.os.controlUrl}/v1/buckets/${bucket.id}/access-keys`, { headers: { authorization: `Bearer ${rig.os.token}` } });
-    const keys = ((await listed.json()) as { accessKeys: { label: string | null }[] }).accessKeys;
+    const keys = (await control(rig.os).get<{ accessKeys: { label: string | null }[] }>(`/v1/buckets/${bucket.id}/access-keys`)).body.accessKeys;
     assert.deepEqual(keys.map((k) => k.label), ["slow"]);
 
     configure({ config: { get: (k: string) => ({ "otterstorage:endpoint": rig.os.controlUrl, "otterstorage:token": rig.os.token } as Record<string, string>)[k] } });
