@@ -12,6 +12,8 @@ export function xmlEscape(s: string): string {
 
 export const XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n';
 export const S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/";
+/** The one owner every bucket, object and upload reports (OtterStorage has no per-user ACLs). */
+export const OWNER_XML = "<Owner><ID>otterstorage</ID><DisplayName>otterstorage</DisplayName></Owner>";
 
 /** `<Name>value</Name>` with escaping; undefined values produce nothing. */
 export function el(name: string, value: string | number | boolean | undefined | null): string {

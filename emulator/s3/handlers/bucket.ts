@@ -3,15 +3,14 @@ import { LifecycleRule } from "../../../api/schemas";
 import type { LifecycleRule as LifecycleRuleT } from "../../../api/schemas";
 import { assertWritable, bucketOf, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import { Errors, S3Error } from "../errors";
-import { S3_NS, asArray, el, isoDate } from "../xml";
+import { OWNER_XML, S3_NS, asArray, el, isoDate } from "../xml";
 
-const OWNER = "<Owner><ID>otterstorage</ID><DisplayName>otterstorage</DisplayName></Owner>";
 
 /** A bucket key sees exactly one bucket: its own. */
 export function listBuckets(ctx: Ctx): void {
   const b = ctx.store.getBucket(ctx.auth.credential.bucket);
   const bucket = b ? `<Bucket>${el("Name", b.name)}${el("CreationDate", isoDate(b.createdAt))}${el("BucketRegion", b.region)}</Bucket>` : "";
-  sendXml(ctx, `<ListAllMyBucketsResult xmlns="${S3_NS}">${OWNER}<Buckets>${bucket}</Buckets></ListAllMyBucketsResult>`);
+  sendXml(ctx, `<ListAllMyBucketsResult xmlns="${S3_NS}">${OWNER_XML}<Buckets>${bucket}</Buckets></ListAllMyBucketsResult>`);
 }
 
 /** Buckets are made and removed through the Control API; a bucket key cannot do either. */

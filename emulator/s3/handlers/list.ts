@@ -2,7 +2,7 @@
 import { bucketOf, q, sendXml, type Ctx } from "../context";
 import { Errors } from "../errors";
 import type { ObjectVersion } from "../objects";
-import { S3_NS, el, isoDate } from "../xml";
+import { OWNER_XML, S3_NS, el, isoDate } from "../xml";
 
 /** Sorts after every key that starts with the prefix it is appended to (U+10FFFF is the largest code point). */
 const AFTER_ALL = "\u{10FFFF}";
@@ -70,7 +70,7 @@ export function listPage(ctx: Ctx, prefix: string, delimiter: string, after: str
 function contentsXml(o: ObjectVersion, enc: (s: string) => string, owner: boolean): string {
   return `<Contents>${el("Key", enc(o.key))}${el("LastModified", isoDate(o.lastModified))}${el("ETag", `"${o.etag}"`)}` +
     `${el("Size", o.size)}${o.meta.checksum ? el("ChecksumAlgorithm", o.meta.checksum.algorithm.toUpperCase()) : ""}` +
-    `<StorageClass>STANDARD</StorageClass>${owner ? "<Owner><ID>otterstorage</ID><DisplayName>otterstorage</DisplayName></Owner>" : ""}</Contents>`;
+    `<StorageClass>STANDARD</StorageClass>${owner ? OWNER_XML : ""}</Contents>`;
 }
 
 function prefixesXml(prefixes: string[], enc: (s: string) => string): string {
@@ -176,7 +176,7 @@ export function listObjectVersions(ctx: Ctx): void {
     `${truncated ? el("NextKeyMarker", enc(nextKey)) + (nextVersion ? el("NextVersionIdMarker", nextVersion) : "") : ""}`;
   for (const v of items) {
     const common = `${el("Key", enc(v.key))}${el("VersionId", v.versionId)}${el("IsLatest", v.isLatest)}${el("LastModified", isoDate(v.lastModified))}` +
-      "<Owner><ID>otterstorage</ID><DisplayName>otterstorage</DisplayName></Owner>";
+      OWNER_XML;
     body += v.deleteMarker
       ? `<DeleteMarker>${common}</DeleteMarker>`
       : `<Version>${common}${el("ETag", `"${v.etag}"`)}${el("Size", v.size)}<StorageClass>STANDARD</StorageClass></Version>`;

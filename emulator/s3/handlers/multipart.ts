@@ -4,7 +4,7 @@ import { receiveBody, spoolFiles } from "../body";
 import { assertWritable, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import { Errors, S3Error } from "../errors";
 import type { UploadRecord } from "../objects";
-import { S3_NS, asArray, el, isoDate } from "../xml";
+import { OWNER_XML, S3_NS, asArray, el, isoDate } from "../xml";
 import { maxKeysOf } from "./list";
 import { assertKey, metaFromRequest, retainUntilFor } from "./object";
 
@@ -142,7 +142,7 @@ export function listMultipartUploads(ctx: Ctx): void {
     `${truncated && last ? el("NextKeyMarker", last.key) + el("NextUploadIdMarker", last.uploadId) : ""}${el("Prefix", prefix)}${el("MaxUploads", max)}${el("IsTruncated", truncated)}`;
   for (const u of uploads) {
     body += `<Upload>${el("Key", u.key)}${el("UploadId", u.uploadId)}<Initiator><ID>otterstorage</ID><DisplayName>otterstorage</DisplayName></Initiator>` +
-      `<Owner><ID>otterstorage</ID><DisplayName>otterstorage</DisplayName></Owner><StorageClass>STANDARD</StorageClass>${el("Initiated", isoDate(u.initiated))}</Upload>`;
+      `${OWNER_XML}<StorageClass>STANDARD</StorageClass>${el("Initiated", isoDate(u.initiated))}</Upload>`;
   }
   sendXml(ctx, body + "</ListMultipartUploadsResult>");
 }
