@@ -21,8 +21,10 @@
 import * as http from "node:http";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { CONTROL_ERRORS, PROBLEM_CONTENT_TYPE, problemType } from "../api/errors";
 import { listen } from "./listen";
 import { Logger, silentLogger } from "./log";
+import { S3_ERRORS } from "./s3/errors";
 
 export type FaultPlane = "control" | "s3";
 export type FaultKind = "429" | "500" | "503" | "reset" | "resetAfter" | "500After";
@@ -166,14 +168,12 @@ export class FaultInjector {
   }
 }
 
-const CONTROL_ANSWERS = {
-  "429": { code: "RateLimited", title: "Too many requests" },
-  "500": { code: "InternalError", title: "Internal error" },
-  "503": { code: "ServiceUnavailable", title: "Service unavailable" },
-} as const;
+/** Control API codes of the injected statuses; their titles come from the catalogue (api/errors.ts). */
+const CONTROL_CODES = { "429": "RateLimited", "500": "InternalError", "503": "ServiceUnavailable" } as const;
+/** SlowDown and ServiceUnavailable are AWS's throttling answers; the service itself never sends them. */
 const S3_ANSWERS = {
   "429": { code: "SlowDown", message: "Please reduce your request rate." },
-  "500": { code: "InternalError", message: "We encountered an internal error. Please try again." },
+  "500": { code: "InternalError", message: S3_ERRORS.InternalError.message },
   "503": { code: "ServiceUnavailable", message: "Service is unable to handle request." },
 } as const;
 
@@ -185,9 +185,9 @@ function sendFault(plane: FaultPlane, req: http.IncomingMessage, res: http.Serve
   if (status !== 500) headers["retry-after"] = String(retryAfterSeconds);
   let body: string;
   if (plane === "control") {
-    const a = CONTROL_ANSWERS[status];
-    headers["content-type"] = "application/problem+json";
-    body = JSON.stringify({ type: `urn:otterstorage:problem:${a.code}`, title: a.title, status, detail: `Injected fault (Local OtterStorage faults option). Retry${status === 500 ? "" : ` after ${retryAfterSeconds} s`}.`, code: a.code, requestId });
+    const code = CONTROL_CODES[status];
+    headers["content-type"] = PROBLEM_CONTENT_TYPE;
+    body = JSON.stringify({ type: problemType(code), title: CONTROL_ERRORS[code].title, status, detail: `Injected fault (Local OtterStorage faults option). Retry${status === 500 ? "" : ` after ${retryAfterSeconds} s`}.`, code, requestId });
   } else {
     const a = S3_ANSWERS[status];
     headers["content-type"] = "application/xml";
