@@ -1,23 +1,9 @@
 import * as assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, ListBucketsCommand } from "@aws-sdk/client-s3";
 import { ManualClock } from "../emulator/clock";
 import { control, useEmulator } from "./support/emulator";
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    c.stdout.on("data", (d) => (stdout += d));
-    c.stderr.on("data", (d) => (stderr += d));
-    const guard = setTimeout(() => c.kill("SIGKILL"), 60_000);
-    c.on("close", (code) => {
-      clearTimeout(guard);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { runCommand } from "./support/run";
 
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
@@ -94,7 +80,7 @@ describe("Local OtterStorage end to end: keys issued by the control API on the S
       delete env.AWS_PROFILE;
       delete env.AWS_SESSION_TOKEN;
       // Async spawn: spawnSync would block this process's event loop, and with it the in-process server.
-      const r = await run("aws", ["--endpoint-url", os().s3Url, "s3", "ls", "s3://e2e-main/docs/"], env);
+      const r = await runCommand("aws", ["--endpoint-url", os().s3Url, "s3", "ls", "s3://e2e-main/docs/"], env);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /a\.txt/);
     })();

@@ -4,7 +4,7 @@
  * by sh with the real AWS CLI, with a stand-in `pulumi` that answers `stack output` from the recorded outputs.
  */
 import * as assert from "node:assert/strict";
-import { spawn, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { installEngineLikeMonitor, plaintextOutsideWrappers, unwrapSecrets } from "./support/engine";
 import { analyzeStack } from "./policy-harness";
 import { useEmulator } from "./support/emulator";
+import { runCommand } from "./support/run";
 import { ROOT } from "./examples-harness";
 
 const ENTRY = path.join(ROOT, "dist", "quickstart", "index.js");
@@ -38,20 +39,9 @@ describe("quickstart end to end against Local OtterStorage (engine-like monitor,
   });
   after(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
 
-  // Async on purpose: Local OtterStorage runs in this process, so a spawnSync would block the server it calls.
-  function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const p = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      p.stdout.on("data", (d) => (stdout += d));
-      p.stderr.on("data", (d) => (stderr += d));
-      p.once("close", (status) => resolve({ status, stdout, stderr }));
-    });
-  }
-
+  // Async (runCommand) on purpose: Local OtterStorage runs in this process, so a spawnSync would block the server it calls.
   function aws(args: string[], keyPrefix: "appWeb" | "ciDeploy") {
-    return run("aws", ["--endpoint-url", String(outputs.endpoint), ...args], {
+    return runCommand("aws", ["--endpoint-url", String(outputs.endpoint), ...args], {
       PATH: process.env.PATH,
       HOME: tmp,
       AWS_EC2_METADATA_DISABLED: "true",
@@ -89,7 +79,7 @@ describe("quickstart end to end against Local OtterStorage (engine-like monitor,
     const file = path.join(tmp, "hello.txt");
     fs.writeFileSync(file, "hello from ci-deploy\n");
     const put = await aws(["s3", "cp", file, `s3://${outputs.bucketName}/hello.txt`], "ciDeploy");
-    assert.equal(put.status, 0, put.stderr);
+    assert.equal(put.code, 0, put.stderr);
 
     const bin = path.join(tmp, "bin");
     fs.mkdirSync(bin);
@@ -100,8 +90,8 @@ describe("quickstart end to end against Local OtterStorage (engine-like monitor,
       `#!${process.execPath}\nconst o = require(${JSON.stringify(path.join(tmp, "outputs.json"))});\nconst [cmd, sub, name] = process.argv.slice(2);\nif (cmd !== "stack" || sub !== "output" || !(name in o)) process.exit(2);\nconsole.log(o[name]);\n`,
       { mode: 0o755 },
     );
-    const ls = await run("sh", ["-c", String(outputs.awsCli)], { PATH: `${bin}:${process.env.PATH}`, HOME: tmp, AWS_EC2_METADATA_DISABLED: "true" });
-    assert.equal(ls.status, 0, `${outputs.awsCli}\n${ls.stderr}`);
+    const ls = await runCommand("sh", ["-c", String(outputs.awsCli)], { PATH: `${bin}:${process.env.PATH}`, HOME: tmp, AWS_EC2_METADATA_DISABLED: "true" });
+    assert.equal(ls.code, 0, `${outputs.awsCli}\n${ls.stderr}`);
     assert.match(ls.stdout, /hello\.txt/);
   });
 });
