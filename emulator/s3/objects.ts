@@ -153,6 +153,13 @@ export class ObjectStore {
   private readonly ephemeral: boolean;
   private seq: number;
   private readonly st: Record<string, Statement>;
+  /**
+   * Runs `fn` in a transaction (a savepoint when one is open). Built once: better-sqlite3's `db.transaction(fn)`
+   * builds four wrapper functions and their properties on every call, which showed in the small-PUT profile.
+   */
+  private readonly inTx: <T>(fn: () => T) => T;
+  private readonly syncNormal: Statement;
+  private readonly syncFull: Statement;
 
   constructor(readonly store: StoreLike) {
     store.migrate("s3-objects-v1", MIGRATION);
@@ -199,6 +206,9 @@ export class ObjectStore {
       deleteParts: db.prepare("DELETE FROM s3_parts WHERE upload_id = ?"),
       allParts: db.prepare("SELECT file FROM s3_parts WHERE upload_id = ?"),
     };
+    this.inTx = db.transaction((fn: () => unknown) => fn()) as unknown as <T>(fn: () => T) => T;
+    this.syncNormal = db.prepare("PRAGMA synchronous = NORMAL");
+    this.syncFull = db.prepare("PRAGMA synchronous = FULL");
     this.cleanOrphans();
   }
 
@@ -286,23 +296,22 @@ export class ObjectStore {
     this.queue = [];
     if (items.length === 0) return;
     const outcomes: Array<{ ok: boolean; value: unknown }> = [];
-    const db = this.store.db;
     this.flushing = true;
     let unlinks: string[] = [];
     try {
-      db.pragma("synchronous = NORMAL");
+      this.syncNormal.run();
       try {
-        db.transaction(() => {
+        this.inTx(() => {
           for (const it of items) {
             try {
-              outcomes.push({ ok: true, value: db.transaction(it.fn)() });
+              outcomes.push({ ok: true, value: this.inTx(it.fn) });
             } catch (e) {
               outcomes.push({ ok: false, value: e });
             }
           }
-        })();
+        });
       } finally {
-        db.pragma("synchronous = FULL");
+        this.syncFull.run();
         this.flushing = false;
         unlinks = this.deferredUnlinks;
         this.deferredUnlinks = [];
@@ -355,7 +364,7 @@ export class ObjectStore {
     const versionId = versioning === "Enabled" ? newId() : NULL_VERSION;
     let replaced: string | null = null;
     const seq = ++this.seq;
-    this.store.db.transaction(() => {
+    this.inTx(() => {
       if (versionId === NULL_VERSION) {
         const old = this.st.version.get(bucket, key, NULL_VERSION) as Row | undefined;
         if (old) {
@@ -366,7 +375,7 @@ export class ObjectStore {
       this.st.demote.run(now, bucket, key);
       this.st.insert.run(bucket, key, versionId, seq, v.deleteMarker ? 1 : 0, v.size, v.etag, v.contentType, now,
         JSON.stringify(v.meta), v.body?.file ?? null, retainUntil, v.body?.inline ?? null);
-    })();
+    });
     this.unlinkLater([replaced]);
     return {
       bucket, key, versionId, seq, isLatest: true, deleteMarker: !!v.deleteMarker, size: v.size, etag: v.etag,
@@ -392,13 +401,13 @@ export class ObjectStore {
   deleteVersion(bucket: string, key: string, versionId: string): ObjectVersion | undefined {
     const old = this.get(bucket, key, versionId);
     if (!old) return undefined;
-    this.store.db.transaction(() => {
+    this.inTx(() => {
       this.st.deleteVersion.run(bucket, key, versionId);
       if (old.isLatest) {
         const next = this.st.newest.get(bucket, key) as { version_id: string } | undefined;
         if (next) this.st.promote.run(bucket, key, next.version_id);
       }
-    })();
+    });
     this.unlinkLater([old.file]);
     return old;
   }
@@ -431,13 +440,13 @@ export class ObjectStore {
     const files = (this.st.bucketFiles.all(bucket) as Array<{ file: string }>).map((r) => r.file);
     const uploads = (this.st.bucketUploads.all(bucket) as Array<{ upload_id: string }>).map((r) => r.upload_id);
     for (const u of uploads) files.push(...(this.st.allParts.all(u) as Array<{ file: string }>).map((r) => r.file));
-    this.store.db.transaction(() => {
+    this.inTx(() => {
       this.st.purge.run(bucket);
       for (const u of uploads) {
         this.st.deleteParts.run(u);
         this.st.deleteUpload.run(u);
       }
-    })();
+    });
     for (const f of files) fs.rmSync(this.filePath(f), { force: true });
   }
 
@@ -475,10 +484,10 @@ export class ObjectStore {
   /** Drop an upload and its part files (abort, or after completion). */
   removeUpload(uploadId: string): void {
     const files = (this.st.allParts.all(uploadId) as Array<{ file: string }>).map((r) => r.file);
-    this.store.db.transaction(() => {
+    this.inTx(() => {
       this.st.deleteParts.run(uploadId);
       this.st.deleteUpload.run(uploadId);
-    })();
+    });
     this.unlinkLater(files);
   }
 }
