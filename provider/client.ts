@@ -1,6 +1,5 @@
 /**
- * Control API v1 client (node:http/https; axios only when an HTTP(S)_PROXY variable is set, since axios honours
- * those). Every answer is parsed with the api/ zod schemas; failures become one
+ * Control API v1 client (axios with keep-alive agents). Every answer is parsed with the api/ zod schemas; failures become one
  * OtterStorageError. Retries 429/5xx/network errors/timeouts with backoff + full jitter (provider/retry.ts),
  * honouring Retry-After, bounded by attempts and total time. Every create carries an Idempotency-Key that is
  * reused across its retries, so a create whose answer was lost is replayed by the service, not repeated.
@@ -8,7 +7,6 @@
 import * as http from "http";
 import * as https from "https";
 import { randomUUID } from "crypto";
-import { urlToHttpOptions } from "url";
 import type { AxiosInstance } from "axios";
 import { z } from "zod";
 import * as api from "../api/schemas";
@@ -41,7 +39,7 @@ export interface Answer<T> {
   attempts: number;
 }
 
-/** What the client needs of an HTTP answer (the node:http path and the axios path both produce it). */
+/** What the client needs of an HTTP answer. */
 interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -58,7 +56,6 @@ export class OtterStorageClient {
   readonly policy: RetryPolicy;
   private readonly token: string;
   private axiosInstance: AxiosInstance | undefined;
-  private base: (http.RequestOptions & { basePath: string }) | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
@@ -71,46 +68,11 @@ export class OtterStorageClient {
   }
 
   /**
-   * One HTTP exchange. The direct node:http path costs a fraction of axios's per-request work (config merging,
-   * header objects, proxy lookup), which dominated the provider's CPU in bench/provider-overhead.ts.
+   * One HTTP exchange, through one axios instance per client whose configuration is fixed up front, so each
+   * request merges as little as possible: keep-alive agents, no redirects, our own JSON parsing, and no proxy
+   * lookup per request unless an HTTP(S)_PROXY variable is set (then axios honours it as usual).
    */
-  private send(method: string, pathAndQuery: string, headers: Record<string, string>, data: string | undefined): Promise<RawResponse> {
-    if (proxyConfigured()) return this.sendViaAxios(method, pathAndQuery, headers, data);
-    // The endpoint is parsed once per client; each request only appends its path.
-    const base = (this.base ??= baseOptions(this.endpoint));
-    const secure = base.protocol === "https:";
-    if (data !== undefined) headers["Content-Length"] = String(Buffer.byteLength(data));
-    return new Promise<RawResponse>((resolve, reject) => {
-      let settled = false;
-      const options = { ...base, path: base.basePath + pathAndQuery, method, headers, agent: secure ? agents.https : agents.http };
-      const req = (secure ? https : http).request(options, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          settled = true;
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, data: Buffer.concat(chunks).toString("utf8") });
-        });
-        res.on("error", fail);
-        res.on("aborted", () => fail(Object.assign(new Error("the answer was cut off"), { code: "ECONNRESET" })));
-      });
-      function fail(e: unknown): void {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        reject(e);
-      }
-      const timer = setTimeout(() => {
-        const e = Object.assign(new Error(`timeout of ${this.policy.timeoutMs}ms exceeded`), { code: "ECONNABORTED" });
-        fail(e);
-        req.destroy(e);
-      }, this.policy.timeoutMs);
-      req.on("error", fail);
-      req.end(data);
-    });
-  }
-
-  private async sendViaAxios(method: string, pathAndQuery: string, headers: Record<string, string>, data: string | undefined): Promise<RawResponse> {
+  private async send(method: string, pathAndQuery: string, headers: Record<string, string>, data: string | undefined): Promise<RawResponse> {
     if (!this.axiosInstance) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const axios = require("axios") as typeof import("axios");
@@ -121,8 +83,11 @@ export class OtterStorageClient {
         maxRedirects: 0,
         httpAgent: agents.http,
         httpsAgent: agents.https,
+        adapter: "http",
+        ...(proxyConfigured() ? {} : { proxy: false as const }),
         // Parse JSON ourselves so a non-JSON body (a proxy's HTML 502) is an InvalidResponse, not a crash.
         transformResponse: [(d: unknown) => d],
+        transformRequest: [(d: unknown) => d],
         responseType: "text",
       });
     }
@@ -270,13 +235,6 @@ function codeForStatus(status: number): string {
   if (status === 401) return "Unauthorized";
   if (status === 404) return "RouteNotFound";
   return `HTTP${status}`;
-}
-
-/** Host, port, auth of the endpoint, and its path prefix without a trailing slash. */
-function baseOptions(endpoint: string): http.RequestOptions & { basePath: string } {
-  const u = new URL(endpoint);
-  const { protocol, hostname, port, auth } = urlToHttpOptions(u);
-  return { protocol, hostname, port, auth, basePath: u.pathname.replace(/\/+$/, "") };
 }
 
 const cache = new Map<string, OtterStorageClient>();
