@@ -2,7 +2,7 @@
  * Small-object throughput: PUT then GET of 4 KiB objects with SigV4, Local OtterStorage vs s3rver, both started in
  * this run as child processes with data on disk, each driven by the same client at the same concurrency. Two
  * clients, each measured against both servers in the same run:
- *   - "sdk":  @aws-sdk/client-s3 (what users run). It costs ~0.6 ms of CPU per request, more than our server, so on
+ *   - "sdk":  @aws-sdk/client-s3 (what users run). It costs 0.7-1.2 ms of CPU per request, more than our server, so on
  *             two cores the figure is client-bound (docs/benchmarks.md, "Where the time goes").
  *   - "lean": a minimal SigV4 client (node:http keep-alive agent, @smithy/signature-v4, hex payload SHA-256 in
  *             x-amz-content-sha256), ~0.2 ms per request, so the figure shows the servers. Every answer is checked
