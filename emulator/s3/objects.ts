@@ -303,9 +303,12 @@ export class ObjectStore {
       try {
         this.inTx(() => {
           for (const it of items) {
+            const unlinksBefore = this.deferredUnlinks.length;
             try {
               outcomes.push({ ok: true, value: this.inTx(it.fn) });
             } catch (e) {
+              // Its savepoint is rolled back: the rows it dropped are back, and so must their body files stay.
+              this.deferredUnlinks.length = unlinksBefore;
               outcomes.push({ ok: false, value: e });
             }
           }
