@@ -32,8 +32,6 @@ export interface AccessKeyOutputs extends LifecycleOutputs {
   rotationTrigger?: string | number;
 }
 
-/** A change of any of these issues a new key (create-before-delete: never deleteBeforeReplace). rotateAfterDays replaces by age. */
-export const ACCESS_KEY_REPLACE_KEYS = ["bucket", "rotationTrigger", "adopt"] as const;
 
 const FIELD_SCHEMAS: Record<string, z.ZodType> = {
   bucket: api.BucketName,
@@ -64,6 +62,10 @@ export async function check(_olds: Partial<AccessKeyInputs>, news: AccessKeyInpu
   return failures.length ? { inputs: news, failures } : { inputs: news };
 }
 
+/**
+ * A change of bucket, rotationTrigger or adopt issues a new key (create-before-delete: never deleteBeforeReplace);
+ * rotateAfterDays replaces by age.
+ */
 export async function diff(_id: string, olds: AccessKeyOutputs, news: AccessKeyInputs): Promise<DiffResult> {
   const replaces: string[] = [];
   if (isUnknown(news.bucket) || news.bucket !== olds.bucket) replaces.push("bucket");

@@ -41,8 +41,6 @@ export interface BucketOutputs {
   createdAt: string;
 }
 
-/** Inputs that cannot change in place: a change replaces the bucket. */
-export const BUCKET_REPLACE_KEYS = ["name", "region", "objectLock"] as const;
 /** Inputs applied in place (PATCH, or provider-only for forceDestroy). */
 export const BUCKET_UPDATE_KEYS = ["storageClass", "versioning", "legalHold", "lifecycleRules", "tags", "forceDestroy"] as const;
 
@@ -97,6 +95,7 @@ function randomSuffix(): string {
   return Array.from(bytes, (b) => String.fromCharCode(97 + (b % 26))).join("");
 }
 
+/** name, region and objectLock cannot change in place: a change replaces the bucket (refused while it holds data). */
 export async function diff(id: string, olds: BucketOutputs, news: BucketInputs): Promise<DiffResult> {
   const replaces: string[] = [];
   const updates: string[] = [];
