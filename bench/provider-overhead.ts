@@ -20,7 +20,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { ProviderHost, serializedProviders } from "../tests/support/host";
-import { cpuMs, median, startChild, tmpDir } from "./support";
+import { cpuMs, median, startChild, timedPool, tmpDir } from "./support";
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 1000);
 const BUCKETS = Number(process.env.BENCH_BUCKETS ?? 100);
@@ -32,15 +32,6 @@ const PROF_DIR = process.env.BENCH_HOST_PROF;
 type Side = "raw" | "create" | "checkCreate" | "ready";
 const SIDES: Side[] = ["raw", "create", "checkCreate", "ready"];
 interface Sample { ms: number; cpu: { driver: number; host: number; service: number } }
-
-async function pool(n: number, inFlight: number, job: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next < n) await job(next++);
-  }));
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
 
 /** Self time of a V8 .cpuprofile grouped by where the code lives. */
 function summarizeProfile(file: string): Record<string, number> {
@@ -128,7 +119,7 @@ async function main(): Promise<void> {
       const d0 = process.cpuUsage();
       const h0 = cpuMs(host.pid);
       const s0 = cpuMs(service.pid);
-      const ms = await pool(n, IN_FLIGHT, (i) => jobs[side](round, i));
+      const ms = await timedPool(n, IN_FLIGHT, (i) => jobs[side](round, i));
       const d = process.cpuUsage(d0);
       return { ms, cpu: { driver: (d.user + d.system) / 1000, host: cpuMs(host.pid) - h0, service: cpuMs(service.pid) - s0 } };
     };
