@@ -19,8 +19,7 @@
 import * as fs from "node:fs";
 import * as http from "node:http";
 import { createHash, randomBytes } from "node:crypto";
-import { SignatureV4 } from "@smithy/signature-v4";
-import { NodeSha256 } from "../emulator/s3/auth/sha256";
+import { s3Signer } from "../provider/sigv4";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Child, cpuMs, machine, median, round, startOtter, startS3rver, timedPool, tmpDir } from "./support";
@@ -75,10 +74,7 @@ function leanOps(t: Target, body: Buffer, inFlight: number): Ops {
   const port = Number(url.port);
   const host = `${hostname}:${port}`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
-  const signer = new SignatureV4({
-    service: "s3", region: "eu-mad", sha256: NodeSha256, uriEscapePath: false, applyChecksum: false,
-    credentials: { accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey },
-  });
+  const signer = s3Signer("eu-mad", t);
   const bodySha = createHash("sha256").update(body).digest("hex");
   const emptySha = createHash("sha256").digest("hex");
   const etag = `"${createHash("md5").update(body).digest("hex")}"`;
