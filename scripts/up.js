@@ -26,12 +26,14 @@ const DEFAULT_ENDPOINT = "http://127.0.0.1:7480";
 const DEFAULT_PASSPHRASE = "otterstorage-local-dev";
 const MIN_CLI = [3, 139]; // `configure` for dynamic providers (research/pulumi.md §4)
 
-const INSTALL_HINT = `npm run up needs the Pulumi CLI, and \`pulumi\` is not on your PATH.
+const INSTALL_HINT = `npm run up needs the Pulumi CLI, and \`pulumi\` is not on your PATH (nor in .tools/pulumi/bin).
 
 Install it (https://www.pulumi.com/docs/install/):
   curl -fsSL https://get.pulumi.com | sh        # Linux, macOS; then add ~/.pulumi/bin to PATH or open a new shell
   brew install pulumi/tap/pulumi                # macOS (Homebrew)
   winget install pulumi                         # Windows
+Or, where the installer's host cannot be reached, build it from the Go module proxy (needs Go >= 1.26):
+  bash scripts/pulumi-toolchain.sh              # into .tools/pulumi/bin, which npm run up and npm test look in
 Then run \`npm run up\` again.
 
 Everything else works without the CLI: \`npm test\` runs the whole test suite against Local OtterStorage.
@@ -73,9 +75,24 @@ function parseArgs(argv) {
   return o;
 }
 
-/** `pulumi version` → [major, minor, patch], or null when there is no `pulumi` on PATH. */
+/**
+ * The `pulumi` to run: the one on PATH, else the toolchain's (scripts/pulumi-toolchain.sh builds it into
+ * .tools/pulumi/bin; PULUMI_TOOLCHAIN_DIR moves that folder). With the toolchain's, its bin folder goes first on
+ * the PATH pulumi gets, so the engine finds the language host and the dynamic-provider plugin next to it.
+ */
+function resolvePulumi() {
+  for (const dir of (process.env.PATH || "").split(path.delimiter).filter(Boolean)) {
+    if (fs.existsSync(path.join(dir, "pulumi"))) return { bin: "pulumi", dir: null };
+  }
+  const dir = path.join(process.env.PULUMI_TOOLCHAIN_DIR || path.join(ROOT, ".tools", "pulumi"), "bin");
+  return fs.existsSync(path.join(dir, "pulumi")) ? { bin: path.join(dir, "pulumi"), dir } : null;
+}
+const PULUMI = resolvePulumi();
+
+/** `pulumi version` → [major, minor, patch], or null when there is no `pulumi` to run. */
 function pulumiVersion() {
-  const r = spawnSync("pulumi", ["version"], { encoding: "utf8", timeout: 30000 });
+  if (!PULUMI) return null;
+  const r = spawnSync(PULUMI.bin, ["version"], { encoding: "utf8", timeout: 30000 });
   if (r.error) {
     if (r.error.code === "ENOENT") return null;
     throw new Error(`could not run \`pulumi version\`: ${r.error.message}`);
@@ -192,7 +209,7 @@ function stopLocal(local) {
 /** Runs `pulumi <args>` with the terminal attached; resolves with its exit code. */
 function pulumi(args, cwd, env) {
   return new Promise((resolve) => {
-    const p = spawn("pulumi", args, { cwd, env, stdio: "inherit" });
+    const p = spawn(PULUMI.bin, args, { cwd, env, stdio: "inherit" });
     p.once("error", (e) => {
       console.error(`npm run up: could not run pulumi: ${e.message}`);
       resolve(1);
@@ -228,6 +245,7 @@ async function main() {
   buildIfStale(o.cwd);
 
   const env = { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" };
+  if (PULUMI.dir) env.PATH = [PULUMI.dir, process.env.PATH].filter(Boolean).join(path.delimiter);
   if (!env.PULUMI_BACKEND_URL) {
     const state = path.join(ROOT, ".pulumi-state");
     fs.mkdirSync(state, { recursive: true, mode: 0o700 });

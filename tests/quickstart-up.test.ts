@@ -106,7 +106,7 @@ describe("npm run up (scripts/up.js)", function () {
   it("exits non-zero at once with the install hint when the Pulumi CLI is not on PATH", async () => {
     const empty = path.join(tmp, "bin");
     fs.mkdirSync(empty);
-    const r = await runUp([], { PATH: empty, HOME: tmp });
+    const r = await runUp([], { PATH: empty, HOME: tmp, PULUMI_TOOLCHAIN_DIR: path.join(tmp, "no-toolchain") });
     assert.equal(r.code, 1);
     assert.match(r.out, /needs the Pulumi CLI, and `pulumi` is not on your PATH/);
     assert.match(r.out, /https:\/\/www\.pulumi\.com\/docs\/install\//);
