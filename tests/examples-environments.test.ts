@@ -25,18 +25,20 @@ describe("examples/environments under mocks", () => {
     for (const stack of ["dev", "staging", "prod"]) runs[stack] = await runProgram(ENTRY, { project: "otterstorage-environments", stack });
   });
 
-  it("gives every stack its own two buckets, named after the environment with a random suffix", () => {
+  it("gives every stack its own two buckets, named after the environment (the provider adds the random suffix)", () => {
     for (const [stack, run] of Object.entries(runs)) {
-      const names = run.byType(BUCKET).map((b: Registered) => b.inputs.name).sort();
-      assert.deepEqual(names, [`acme-assets-${stack}-kkkkkk`, `acme-backups-${stack}-kkkkkk`]);
-      for (const b of run.byType(BUCKET)) assert.equal(b.inputs.tags.environment, stack);
-      assert.equal(run.byType("random:index/randomString:RandomString").length, 1);
+      const names = run.byType(BUCKET).map((b: Registered) => b.name).sort();
+      assert.deepEqual(names, [`acme-assets-${stack}`, `acme-backups-${stack}`]);
+      for (const b of run.byType(BUCKET)) {
+        assert.equal(b.inputs.name, undefined, "auto-named: <logical name>-<7 random letters>, chosen in check and kept");
+        assert.equal(b.inputs.tags.environment, stack);
+      }
     }
   });
 
   it("issues one labelled key per integration, on the one bucket that integration needs", () => {
-    for (const run of Object.values(runs)) {
-      assert.deepEqual(keysPerBucket(run), { assets: ["app-web", "ci-deploy"], backups: ["backups-restic"] });
+    for (const [stack, run] of Object.entries(runs)) {
+      assert.deepEqual(keysPerBucket(run), { [`acme-assets-${stack}`]: ["app-web", "ci-deploy"], [`acme-backups-${stack}`]: ["backups-restic"] });
     }
   });
 

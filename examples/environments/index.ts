@@ -3,7 +3,6 @@
  * one per integration, so a leaked staging key can never read production data: OtterStorage keys are per bucket.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { AccessKey, Bucket, BucketArgs } from "pulumi-otterstorage";
 
 const env = pulumi.getStack();
@@ -18,14 +17,12 @@ const isProd = env === "prod";
 const rotateAfterDays = config.getNumber("rotateAfterDays") ?? 90;
 const rotation = config.get("rotation");
 
-// Bucket names are global across OtterStorage: a random suffix per stack, chosen once and kept in state.
-const suffix = new random.RandomString("suffix", { length: 6, special: false, upper: false });
-
+// Bucket names are global across OtterStorage. With no `name`, a Bucket is named after its logical name plus 7
+// random letters, chosen once and kept in state (acme-assets-prod-qkzvbxw): no extra provider plugin needed.
 function bucket(purpose: string, args: BucketArgs = {}): Bucket {
   return new Bucket(
-    purpose,
+    `${org}-${purpose}-${env}`,
     {
-      name: pulumi.interpolate`${org}-${purpose}-${env}-${suffix.result}`,
       tags: { environment: env, purpose },
       // Production data survives a mistaken `pulumi destroy`; dev and staging can be torn down with their objects.
       forceDestroy: !isProd,
