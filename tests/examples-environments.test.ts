@@ -88,10 +88,10 @@ describe("examples/environments under mocks", () => {
   it("passes the policy pack in every stack without a single diagnostic", async () => {
     for (const [stack, run] of Object.entries(runs)) assert.deepEqual(await policyDiagnostics(run, stack), [], stack);
     // The check is not vacuous: the same prod graph with one bucket unprotected is refused.
-    const assets = runs.prod.byType(BUCKET).find((b) => b.name === "assets")!;
+    const assets = runs.prod.byType(BUCKET).find((b) => b.name === "acme-assets-prod")!;
     assets.protect = false;
     try {
-      assert.match(mandatory(await policyDiagnostics(runs.prod, "prod")).join("\n"), /otterstorage-production-bucket-protected: [\s\S]*"assets" is production/);
+      assert.match(mandatory(await policyDiagnostics(runs.prod, "prod")).join("\n"), /otterstorage-production-bucket-protected: [\s\S]*"acme-assets-prod" is production/);
     } finally {
       assets.protect = true;
     }
