@@ -64,6 +64,16 @@ export class Engine {
     return new Project(this, dir, opts);
   }
 
+  /**
+   * A copy of an existing project (an example): its Pulumi.yaml, program and stack files, under .cache/engine so
+   * `stack init` and `config set` never touch the checkout.
+   */
+  copy(src: string, opts: { backend?: string; env?: NodeJS.ProcessEnv } = {}): Project {
+    const dir = path.join(this.root, `${path.basename(src)}-${process.pid}-${++seq}`);
+    fs.cpSync(src, dir, { recursive: true, filter: (f) => !/node_modules|\.pulumi/.test(path.relative(src, f)) });
+    return new Project(this, dir, opts);
+  }
+
   /** An existing project directory (an example, the quickstart), run in place with its own state and home. */
   existing(dir: string, opts: { backend?: string; env?: NodeJS.ProcessEnv } = {}): Project {
     return new Project(this, dir, opts);
