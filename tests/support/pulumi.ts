@@ -37,7 +37,9 @@ export function findPulumi(): PulumiCli | { missing: string } {
 
 /**
  * Whether the Node language host can start Node policy packs: the CLI runs them through the host's RunPlugin,
- * which pulumi-language-nodejs has only since v3.69 (v3.68's answers "not supported").
+ * and v3.68.0's (the toolchain's; sdk/v3/nodejs/cmd/pulumi-language-nodejs/main.go) answers "not supported".
+ * Later hosts are separate modules the proxy refuses, so 3.69 is a lower bound we could not check here; an
+ * installed CLI (no toolchain VERSION file) brings its own matching host and counts as able.
  */
 export function hostRunsPolicyPacks(cli: PulumiCli): boolean {
   const m = /v?(\d+)\.(\d+)/.exec(cli.hostVersion ?? "");
