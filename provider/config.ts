@@ -9,6 +9,7 @@
  */
 import { DEFAULT_REGION } from "../api/schemas";
 import { OtterStorageError } from "./errors";
+import { newRun } from "./run";
 
 export interface ProviderConfig {
   /** Control API base URL, e.g. http://127.0.0.1:7480 */
@@ -42,8 +43,9 @@ export const ENV_KEYS = {
 type Key = keyof typeof CONFIG_KEYS;
 let stackConfig: Partial<Record<Key, string>> = {};
 
-/** Called by provider/dynamic/*.ts `configure`. Idempotent; the latest call wins. */
+/** Called by provider/dynamic/*.ts `configure`. Idempotent; the latest call wins. Starts a new run (provider/run.ts). */
 export function configure(req: { config?: ConfigSource } | undefined): void {
+  newRun();
   const next: Partial<Record<Key, string>> = {};
   for (const k of Object.keys(CONFIG_KEYS) as Key[]) {
     let v: unknown;
@@ -60,6 +62,7 @@ export function configure(req: { config?: ConfigSource } | undefined): void {
 
 /** For tests: forget what `configure` received. */
 export function resetConfiguration(): void {
+  newRun();
   stackConfig = {};
 }
 
