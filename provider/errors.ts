@@ -12,7 +12,8 @@ export type ProviderErrorCode =
   | "Timeout"
   | "InvalidResponse"
   | "ReplacementWouldDestroyData"
-  | "SecretMissingFromState";
+  | "SecretMissingFromState"
+  | "ServiceClockUnavailable";
 
 export interface OtterStorageErrorInit {
   code: string;
