@@ -223,6 +223,44 @@ describe("defect 3: RotatingAccessKey never replaces both slots in one `up`", fu
     );
   });
 
+  it("the component registers its RotationGeneration child (a one-line require of the package module) and gives the slots ITS generation", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const MockMonitor = require("@pulumi/pulumi/runtime/mocks").MockMonitor;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { RotatingAccessKey } = require("pulumi-otterstorage") as typeof import("../sdk");
+    const sent: { type: string; name: string; inputs: Record<string, any> }[] = [];
+    const original = MockMonitor.prototype.registerResource;
+    MockMonitor.prototype.registerResource = function (req: any, cb: any) {
+      sent.push({ type: req.getType(), name: req.getName(), inputs: req.getObject().toJavaScript() });
+      return original.call(this, req, cb);
+    };
+    try {
+      let n = 0;
+      await pulumi.runtime.setMocks(
+        {
+          // As the engine would answer after check: the schedule says 5, the stored generation steps to 3.
+          newResource: (a) => a.type.endsWith(":RotationGeneration")
+            ? { id: "rotation-generation", state: { desired: a.inputs.desired, generation: 3 } }
+            : { id: `OTTR${String(++n).padStart(16, "0")}`, state: { ...a.inputs, accessKeyId: `OTTR${String(n).padStart(16, "0")}`, secretAccessKey: `s-${a.name}`, endpoint: "http://127.0.0.1:9", region: "eu-mad", createdAt: "2026-11-26T00:00:00.000Z" } },
+          call: () => ({}),
+        },
+        "p", "s", false,
+      );
+      const k = new RotatingAccessKey("stepped", { bucket: "media-abcdefg", rotationTrigger: 5 });
+      assert.equal(await new Promise((r) => k.generation.apply(r)), 3);
+      await new Promise((r) => k.current.apply(r));
+    } finally {
+      MockMonitor.prototype.registerResource = original;
+    }
+    const memory = sent.find((x) => x.type === "pulumi-nodejs:dynamic/otterstorage:RotationGeneration")!;
+    assert.equal(memory.name, "stepped-generation");
+    assert.equal(memory.inputs.desired, 5);
+    assert.ok(String(memory.inputs.__provider).includes('require("pulumi-otterstorage/dist/provider/dynamic/rotationGeneration.js")'));
+    assert.equal((String(memory.inputs.__provider).match(/require\(/g) ?? []).length, 1);
+    const children = sent.filter((x) => x.type.endsWith(":AccessKey")).map((x) => [x.name, x.inputs.rotationTrigger]).sort();
+    assert.deepEqual(children, [["stepped-a", 2], ["stepped-b", 3]]);
+  });
+
   describe("through the real host: RotationGeneration + both slots in engine order, random runs and service-clock moves", function () {
     let h: Harness;
     let bucket: EngineState;
