@@ -82,7 +82,7 @@ function fail(field: string, reason: string): never {
 function validate(a: RotatingAccessKeyArgs): number {
   if (!a || a.bucket === undefined || a.bucket === null || a.bucket === "") fail("bucket", "is required: pass the bucket's name, e.g. `bucket: myBucket.name`.");
   const t = a.rotationTrigger ?? 0;
-  if (typeof t !== "number" || !Number.isInteger(t) || t < 0) fail("rotationTrigger", `must be a whole number >= 0 that you bump by one per rotation; got ${JSON.stringify(t)}.`);
+  if (typeof t !== "number" || !Number.isInteger(t) || t < 0) fail("rotationTrigger", `must be a whole number >= 0 that you bump to rotate (one rotation per up); got ${JSON.stringify(t)}.`);
   const d = a.rotateAfterDays;
   if (d !== undefined && (typeof d !== "number" || !Number.isInteger(d) || d < 1 || d > MAX_ROTATE_AFTER_DAYS)) {
     fail("rotateAfterDays", `must be a whole number of days from 1 to ${MAX_ROTATE_AFTER_DAYS}, e.g. 90; got ${JSON.stringify(d)}.`);

@@ -90,7 +90,9 @@ export async function startRig(opts: StartOptions = {}): Promise<Rig> {
     keyUrn: (name) => h.urn("AccessKey", name),
     newRun: async () => {
       await h.stop();
+      const earlier = h.stderr;
       h = await startHost(os);
+      h.stderr = earlier + h.stderr; // leak checks read every run's stderr
     },
     stop: async () => {
       await h.stop();

@@ -86,7 +86,9 @@ async function harness(opts: StartOptions & { controlUrl?: (os: OtterStorage) =>
     },
     newRun: async (extra) => {
       await host.stop();
+      const earlier = host.stderr;
       host = await start(extra);
+      host.stderr = earlier + host.stderr;
     },
     bucket: async (logical, extra = {}) => (await upAsEngine(host, urn("Bucket", logical), { __provider: text.bucket, __logicalName: logical, forceDestroy: true, ...extra })).state,
     stop: async () => {
@@ -336,6 +338,10 @@ describe("defect 3: RotatingAccessKey never replaces both slots in one `up`", fu
       assert.equal(await runGen(3), 2, "one step, not two");
       assert.equal(await runGen(3), 2, "the next run with the same schedule changes nothing");
       assert.equal(await runGen(generationOf({ rotateAfterDays: 30 }, h.clock.now())), 3, "default anchor: the schedule jumps to hundreds, the slots move one step");
+    });
+
+    it("no host of any run logged the token", () => {
+      assert.ok(!h.host.stderr.includes(h.os.token));
     });
   });
 });
