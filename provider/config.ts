@@ -43,9 +43,12 @@ export const ENV_KEYS = {
 type Key = keyof typeof CONFIG_KEYS;
 let stackConfig: Partial<Record<Key, string>> = {};
 
-/** Called by provider/dynamic/*.ts `configure`. Idempotent; the latest call wins. Starts a new run (provider/run.ts). */
+/**
+ * Called by provider/dynamic/*.ts `configure`. Idempotent; the latest call wins. The host calls it once per
+ * provider module per process, i.e. once per engine run for each of Bucket and AccessKey with the same config;
+ * only a DIFFERENT config (an in-process caller pointing elsewhere) forgets what this run read (provider/run.ts).
+ */
 export function configure(req: { config?: ConfigSource } | undefined): void {
-  newRun();
   const next: Partial<Record<Key, string>> = {};
   for (const k of Object.keys(CONFIG_KEYS) as Key[]) {
     let v: unknown;
@@ -57,6 +60,7 @@ export function configure(req: { config?: ConfigSource } | undefined): void {
     }
     if (typeof v === "string" && v !== "") next[k] = v;
   }
+  if (JSON.stringify(next) !== JSON.stringify(stackConfig)) newRun();
   stackConfig = next;
 }
 
