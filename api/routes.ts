@@ -25,7 +25,7 @@ const common = ["Unauthorized", "RateLimited", "InternalError"];
 export const ROUTES = [
   { operationId: "getHealth", method: "GET", path: "/v1/health", summary: "Liveness and the service clock", auth: false, response: s.Health, status: 200, errors: [] },
   { operationId: "getOpenApi", method: "GET", path: "/v1/openapi.json", summary: "This document", auth: false, status: 200, errors: [] },
-  { operationId: "createBucket", method: "POST", path: "/v1/buckets", summary: "Create a bucket", auth: true, body: s.CreateBucketRequest, response: s.Bucket, status: 201, errors: [...common, "ValidationFailed", "BucketAlreadyExists"] },
+  { operationId: "createBucket", method: "POST", path: "/v1/buckets", summary: "Create a bucket", auth: true, body: s.CreateBucketRequest, response: s.Bucket, status: 201, idempotent: true, errors: [...common, "ValidationFailed", "BucketAlreadyExists", "IdempotencyKeyReused"] },
   { operationId: "listBuckets", method: "GET", path: "/v1/buckets", summary: "List buckets (paginated)", auth: true, query: s.ListQuery, response: s.BucketList, status: 200, errors: [...common, "ValidationFailed"] },
   { operationId: "getBucket", method: "GET", path: "/v1/buckets/:bucket", summary: "Get a bucket", auth: true, response: s.Bucket, status: 200, errors: [...common, "BucketNotFound"] },
   { operationId: "updateBucket", method: "PATCH", path: "/v1/buckets/:bucket", summary: "Change versioning, legal hold, lifecycle rules, storage class or tags", auth: true, body: s.UpdateBucketRequest, response: s.Bucket, status: 200, errors: [...common, "ValidationFailed", "BucketNotFound", "LegalHoldActive", "ObjectLockImmutable"] },

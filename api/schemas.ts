@@ -97,7 +97,10 @@ export const Bucket = z.object({
   legalHold: z.boolean(),
   lifecycleRules: z.array(LifecycleRule),
   tags: z.record(z.string(), z.string()),
-  objectCount: z.number().int().min(0),
+  objectCount: z.number().int().min(0).meta({ description: "Current objects (not delete markers, not older versions)" }),
+  versionCount: z.number().int().min(0).optional().meta({
+    description: "Everything stored: every object version and delete marker. 0 exactly when the bucket is empty (a delete without force succeeds)",
+  }),
   sizeBytes: z.number().int().min(0),
   endpoint: z.string().meta({ description: "S3 endpoint (path-style) for this bucket" }),
   createdAt: isoTime,

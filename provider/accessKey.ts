@@ -10,9 +10,9 @@ import { OtterStorageError } from "./errors";
 import { ProviderConfig } from "./config";
 import {
   CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult,
-  connect, containsUnknown, failuresOf, isUnknown, plain, s3EndpointFor, same,
+  connect, containsUnknown, endpointOutdated, failuresOf, isUnknown, plain, s3EndpointFor, same,
 } from "./common";
-import { adoptOnCreate, ensureReady, LIFECYCLE_FIELD_SCHEMAS, lifecycleDiff, LifecycleInputs, lifecycleOutputs, LifecycleOutputs } from "./credentials";
+import { adoptOnCreate, correctedSecret, ensureReady, LIFECYCLE_FIELD_SCHEMAS, lifecycleDiff, LifecycleInputs, lifecycleOutputs, LifecycleOutputs } from "./credentials";
 
 /** Issue 4's inputs (rotateAfterDays, readiness, adopt, profileName) live in ./credentials.ts. */
 export interface AccessKeyInputs extends LifecycleInputs {
@@ -30,6 +30,8 @@ export interface AccessKeyOutputs extends LifecycleOutputs {
   region: string;
   createdAt: string;
   rotationTrigger?: string | number;
+  /** True for a key brought under management with `adopt` (its label is then the key's own unless `label` is set). */
+  adopted?: boolean;
 }
 
 
@@ -64,30 +66,48 @@ export async function check(_olds: Partial<AccessKeyInputs>, news: AccessKeyInpu
 
 /**
  * A change of bucket, rotationTrigger or adopt issues a new key (create-before-delete: never deleteBeforeReplace);
- * rotateAfterDays replaces by age.
+ * rotateAfterDays replaces by age. In place: label, the lifecycle settings, a corrected adopted secret, and an
+ * `endpoint` output that otterstorage:s3Endpoint no longer agrees with.
  */
 export async function diff(_id: string, olds: AccessKeyOutputs, news: AccessKeyInputs): Promise<DiffResult> {
   const replaces: string[] = [];
   if (isUnknown(news.bucket) || news.bucket !== olds.bucket) replaces.push("bucket");
   if (containsUnknown(news.rotationTrigger) || !same(news.rotationTrigger ?? null, olds.rotationTrigger ?? null)) replaces.push("rotationTrigger");
-  const relabel = isUnknown(news.label) || (news.label ?? null) !== (olds.label ?? null);
+  const relabel = isUnknown(news.label) || wantedLabel(olds, news) !== (olds.label ?? null);
   const { inPlace } = await lifecycleDiff(() => connect().client, olds, news, replaces);
-  return { changes: replaces.length > 0 || relabel || inPlace, replaces };
+  const endpointMoved = replaces.length === 0 && !relabel && !inPlace && (await endpointOutdated(olds.endpoint, olds.bucket));
+  return { changes: replaces.length > 0 || relabel || inPlace || endpointMoved, replaces };
+}
+
+/**
+ * The label the key should have. An adopted key keeps the label it came with while the program sets none (the
+ * key is someone's existing key: adoption must not rename it, and the next preview must show no change).
+ */
+function wantedLabel(olds: Partial<AccessKeyOutputs>, news: AccessKeyInputs): string | null {
+  if ((news.label === undefined || news.label === null) && olds.adopted === true) return olds.label ?? null;
+  return news.label ?? null;
 }
 
 export async function create(inputs: AccessKeyInputs): Promise<CreateResult<AccessKeyOutputs>> {
   const { config, client } = connect();
   const adopted = await adoptOnCreate(client, inputs.bucket, inputs);
   if (adopted) {
-    return { id: adopted.live.accessKeyId, outs: plain({ ...liveFields(adopted.live, config), secretAccessKey: adopted.secretAccessKey, rotationTrigger: inputs.rotationTrigger, ...lifecycleOutputs(inputs) }) };
+    let live = adopted.live;
+    // A `label` input relabels the adopted key now, so the next preview shows no change.
+    if (inputs.label !== undefined && inputs.label !== null && inputs.label !== live.label) {
+      live = (await client.updateAccessKey(inputs.bucket, live.accessKeyId, { label: inputs.label })).data;
+    }
+    return { id: live.accessKeyId, outs: plain({ ...liveFields(live, config), secretAccessKey: adopted.secretAccessKey, rotationTrigger: inputs.rotationTrigger, ...lifecycleOutputs(inputs), adopted: true }) };
   }
   // One Idempotency-Key per logical create, reused by the client across its retries: a retried create whose
   // first answer was lost gets that first key back instead of leaving an orphan key.
   const body: api.CreateAccessKeyRequest = inputs.label === undefined || inputs.label === null ? {} : { label: inputs.label };
   const created = (await client.createAccessKey(inputs.bucket, body, randomUUID())).data;
   const outs = plain({ ...liveFields(created, config), secretAccessKey: created.secretAccessKey, rotationTrigger: inputs.rotationTrigger, ...lifecycleOutputs(inputs) });
-  // Return only once the S3 endpoint accepts the key; a timeout reports the key as created-but-not-ready.
-  await ensureReady({ ...created, id: created.accessKeyId }, inputs.readiness, outs);
+  // Return only once the S3 endpoint accepts the key; a timeout reports the key as created-but-not-ready, with
+  // outputs the engine will store — `__provider` included, or no later Read/Delete could load this provider.
+  const provider = (inputs as { __provider?: unknown }).__provider;
+  await ensureReady({ ...created, id: created.accessKeyId }, inputs.readiness, provider === undefined ? outs : { ...outs, __provider: provider });
   return { id: created.accessKeyId, outs };
 }
 
@@ -105,7 +125,10 @@ export async function read(id: string, props: AccessKeyOutputs): Promise<ReadRes
 }
 
 export async function update(id: string, olds: AccessKeyOutputs, news: AccessKeyInputs): Promise<UpdateResult<AccessKeyOutputs>> {
-  if (!olds.secretAccessKey) {
+  const { config, client } = connect();
+  // A corrected adopt.secretAccessKey is verified before it replaces the secret in the state.
+  const secretAccessKey = (await correctedSecret(client, olds.bucket, olds, news)) ?? olds.secretAccessKey;
+  if (!secretAccessKey) {
     throw new OtterStorageError({
       code: "SecretMissingFromState",
       status: 0,
@@ -114,15 +137,14 @@ export async function update(id: string, olds: AccessKeyOutputs, news: AccessKey
       hint: "Issue a new key: change `rotationTrigger` on this AccessKey and run `pulumi up`.",
     });
   }
-  const { config, client } = connect();
-  const label = news.label ?? null;
+  const label = wantedLabel(olds, news);
   const live = label !== (olds.label ?? null)
     ? (await client.updateAccessKey(olds.bucket, id, { label })).data
     : (await client.getAccessKey(olds.bucket, id)).data;
   // A key whose create timed out on readiness comes back here on the next `up`: probe again.
-  await ensureReady({ ...live, id, secretAccessKey: olds.secretAccessKey }, news.readiness);
+  await ensureReady({ ...live, id, secretAccessKey }, news.readiness);
   // Keep every output: the secret in particular exists nowhere else.
-  return { outs: plain({ ...strip(olds), ...liveFields(live, config), secretAccessKey: olds.secretAccessKey, rotationTrigger: news.rotationTrigger, ...lifecycleOutputs(news) }) };
+  return { outs: plain({ ...strip(olds), ...liveFields(live, config), secretAccessKey, rotationTrigger: news.rotationTrigger, ...lifecycleOutputs(news) }) };
 }
 
 export async function remove(id: string, props: AccessKeyOutputs): Promise<void> {

@@ -9,7 +9,7 @@ import { OtterStorageError } from "./errors";
 import { ProviderConfig } from "./config";
 import {
   CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult,
-  connect, containsUnknown, failuresOf, isUnknown, plain, s3EndpointFor, same,
+  connect, containsUnknown, endpointOutdated, failuresOf, plain, s3EndpointFor, same,
 } from "./common";
 
 /** Inputs as the provider receives them (after the engine resolved every pulumi.Input). */
@@ -25,6 +25,8 @@ export interface BucketInputs {
   forceDestroy?: boolean;
   /** Set by the SDK class: the resource's logical name, the stem of an auto-generated bucket name. */
   __logicalName?: string;
+  /** Set by `check` when it chose the name (the program gave none): a replacement then gets a fresh name. */
+  __autoName?: boolean;
 }
 
 export interface BucketOutputs {
@@ -55,6 +57,7 @@ const FIELD_SCHEMAS: Record<string, z.ZodType> = {
   tags: api.BucketTags,
   forceDestroy: z.boolean(),
   __logicalName: z.string(),
+  __autoName: z.boolean(),
 };
 
 /** The input names `check` accepts (schema.json and the SDK's BucketArgs must match; tests/provider-schema.test.ts). */
@@ -76,8 +79,13 @@ export async function check(olds: Partial<BucketInputs>, news: BucketInputs): Pr
   }
   if (news.name === undefined || news.name === null) {
     // Stable across previews and updates: once a name is in the old inputs it is kept; only a brand-new
-    // resource gets a fresh random suffix.
+    // resource gets a fresh random suffix. The engine re-runs Check without olds when it plans a replacement
+    // (pkg/resource/deploy/step_generator.go, "we need to recompute the default values"), so a replacement
+    // of an auto-named bucket gets a new name and can be created before the old one is deleted.
     inputs.name = typeof olds?.name === "string" && olds.name ? olds.name : autoName(news.__logicalName);
+    inputs.__autoName = true;
+  } else {
+    delete inputs.__autoName;
   }
   return failures.length ? { inputs, failures } : { inputs };
 }
@@ -95,20 +103,33 @@ function randomSuffix(): string {
   return Array.from(bytes, (b) => String.fromCharCode(97 + (b % 26))).join("");
 }
 
-/** name, region and objectLock cannot change in place: a change replaces the bucket (refused while it holds data). */
+/**
+ * name, region and objectLock cannot change in place: a change replaces the bucket (refused while it holds data).
+ * A value not known yet (preview, computed from another resource) is not a change: it shows as an update, and
+ * when the engine runs the diff again with the value known — during `up` — a real change replaces and meets the
+ * data-loss check then.
+ */
 export async function diff(id: string, olds: BucketOutputs, news: BucketInputs): Promise<DiffResult> {
   const replaces: string[] = [];
   const updates: string[] = [];
-  if (news.name !== undefined && (isUnknown(news.name) || news.name !== olds.name)) replaces.push("name");
-  if (news.region !== undefined && (isUnknown(news.region) || news.region !== olds.region)) replaces.push("region");
-  if (!same(news.objectLock ?? null, olds.objectLock ?? null)) replaces.push("objectLock");
+  let unknown = false;
+  const replaceKey = (key: string, changed: () => boolean) => {
+    if (containsUnknown((news as unknown as Record<string, unknown>)[key])) unknown = true;
+    else if (changed()) replaces.push(key);
+  };
+  replaceKey("name", () => news.name !== undefined && news.name !== olds.name);
+  replaceKey("region", () => news.region !== undefined && news.region !== olds.region);
+  replaceKey("objectLock", () => !same(news.objectLock ?? null, olds.objectLock ?? null));
   for (const key of BUCKET_UPDATE_KEYS) if (inPlaceChanged(key, olds, news)) updates.push(key);
   if (replaces.length) await refuseDataLoss(id || olds.name, olds, replaces);
+  // otterstorage:s3Endpoint feeds the `endpoint` output: a change of it is an update (provider/common.ts).
+  const endpointMoved = replaces.length === 0 && (await endpointOutdated(olds.endpoint, id || olds.name));
   return {
-    changes: replaces.length > 0 || updates.length > 0,
+    changes: replaces.length > 0 || updates.length > 0 || unknown || endpointMoved,
     replaces,
-    // Same name → the old bucket must go before the new one can take its name.
-    deleteBeforeReplace: replaces.length > 0 && !replaces.includes("name") ? true : undefined,
+    // The replacement keeps the name only when the program names the bucket and the name did not change: then
+    // the old bucket must go first. An auto-named bucket's replacement gets a fresh name (see check).
+    deleteBeforeReplace: replaces.length > 0 && !replaces.includes("name") && news.__autoName !== true ? true : undefined,
   };
 }
 
@@ -142,12 +163,18 @@ async function refuseDataLoss(name: string, olds: BucketOutputs, replaces: strin
     if (e instanceof OtterStorageError && e.status === 404) return;
     throw e;
   }
-  if (live.objectCount === 0 || olds.forceDestroy === true) return;
+  // What the delete will refuse on: any object version or delete marker (emulator/control/buckets.ts uses
+  // isEmpty), not only current objects. `versionCount` is absent from services older than this field.
+  const stored = live.versionCount ?? live.objectCount;
+  if (stored === 0 || olds.forceDestroy === true) return;
+  const what = stored === live.objectCount
+    ? `${live.objectCount} object(s)`
+    : `${live.objectCount} current object(s) and ${stored - live.objectCount} older version(s) or delete marker(s)`;
   throw new OtterStorageError({
     code: "ReplacementWouldDestroyData",
     status: 0,
     operation: "diff",
-    detail: `changing ${replaces.join(", ")} replaces bucket "${name}", which holds ${live.objectCount} object(s) that would be deleted.`,
+    detail: `changing ${replaces.join(", ")} replaces bucket "${name}", which holds ${what} that would be deleted.`,
     hint:
       `Revert the change; or empty the bucket first; or, to discard the data on purpose, set \`forceDestroy: true\` alone, ` +
       `run \`pulumi up\`, then make this change again (or run \`pulumi up --replace <urn>\`).`,
@@ -169,11 +196,26 @@ export async function create(inputs: BucketInputs): Promise<CreateResult<BucketO
   });
   let live: api.Bucket;
   try {
+    // One Idempotency-Key across the client's retries: a retried create whose first answer was lost gets that
+    // first answer replayed by the service. So a conflict here is never our own earlier attempt, and a bucket
+    // that already exists is never taken over by name (destroy would then delete someone else's data).
     live = (await client.createBucket(body, randomUUID())).data;
   } catch (e) {
-    // A retried create whose first answer was lost: the name is "taken" by our own first attempt.
-    if (e instanceof OtterStorageError && e.code === "BucketAlreadyExists" && e.attempts > 1) live = (await client.getBucket(name)).data;
-    else throw e;
+    if (e instanceof OtterStorageError && e.code === "BucketAlreadyExists") {
+      throw new OtterStorageError({
+        code: e.code,
+        status: e.status,
+        operation: e.operation,
+        requestId: e.requestId,
+        detail:
+          `bucket name "${name}" is already taken, and this stack does not own that bucket: it belongs to another stack or ` +
+          "project, to someone else (names are unique across OtterStorage), or to a bucket this stack created earlier and then lost from its state.",
+        hint:
+          "Choose another `name`, or omit it to get an auto-generated one. Pulumi never takes over an existing bucket by name; " +
+          "if the bucket is yours and unused, delete it (e.g. in the console) and run `pulumi up` again.",
+      });
+    }
+    throw e;
   }
   return { id: live.name, outs: outputsOf(live, inputs.forceDestroy ?? false, config) };
 }

@@ -5,6 +5,8 @@
 import { z } from "zod";
 import { resolveConfig, ProviderConfig } from "./config";
 import { clientFor, OtterStorageClient } from "./client";
+import { OtterStorageError } from "./errors";
+import { oncePerRun } from "./run";
 
 export interface CheckFailure { property: string; reason: string }
 export interface CheckResult<T> { inputs?: T; failures?: CheckFailure[] }
@@ -56,4 +58,25 @@ export function connect(): { config: ProviderConfig; client: OtterStorageClient 
 /** The S3 endpoint users should be handed: otterstorage:s3Endpoint when set, else what the service says. */
 export function s3EndpointFor(config: ProviderConfig, serviceEndpoint: string): string {
   return config.s3Endpoint ?? serviceEndpoint;
+}
+
+/**
+ * Does an `endpoint` output no longer match what it would be now? It depends on a provider-level setting
+ * (otterstorage:s3Endpoint / OTTERSTORAGE_S3_ENDPOINT), so a change of that setting must show as an update.
+ * With the setting present no request is needed; without it the answer is the bucket's endpoint as the service
+ * reports it, read once per bucket per run (provider/run.ts). A bucket that is gone changes nothing here.
+ */
+export async function endpointOutdated(oldEndpoint: string | undefined, bucket: string): Promise<boolean> {
+  if (!oldEndpoint || !bucket) return false;
+  const { config, client } = connect();
+  if (config.s3Endpoint !== undefined) return oldEndpoint !== config.s3Endpoint;
+  const live = await oncePerRun(`bucket-endpoint\u0000${config.endpoint}\u0000${bucket}`, async () => {
+    try {
+      return (await client.getBucket(bucket)).data.endpoint;
+    } catch (e) {
+      if (e instanceof OtterStorageError && e.code === "BucketNotFound") return undefined;
+      throw e;
+    }
+  });
+  return live !== undefined && live !== oldEndpoint;
 }

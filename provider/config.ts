@@ -9,6 +9,7 @@
  */
 import { DEFAULT_REGION } from "../api/schemas";
 import { OtterStorageError } from "./errors";
+import { newRun } from "./run";
 
 export interface ProviderConfig {
   /** Control API base URL, e.g. http://127.0.0.1:7480 */
@@ -42,7 +43,11 @@ export const ENV_KEYS = {
 type Key = keyof typeof CONFIG_KEYS;
 let stackConfig: Partial<Record<Key, string>> = {};
 
-/** Called by provider/dynamic/*.ts `configure`. Idempotent; the latest call wins. */
+/**
+ * Called by provider/dynamic/*.ts `configure`. Idempotent; the latest call wins. The host calls it once per
+ * provider module per process, i.e. once per engine run for each of Bucket and AccessKey with the same config;
+ * only a DIFFERENT config (an in-process caller pointing elsewhere) forgets what this run read (provider/run.ts).
+ */
 export function configure(req: { config?: ConfigSource } | undefined): void {
   const next: Partial<Record<Key, string>> = {};
   for (const k of Object.keys(CONFIG_KEYS) as Key[]) {
@@ -55,11 +60,13 @@ export function configure(req: { config?: ConfigSource } | undefined): void {
     }
     if (typeof v === "string" && v !== "") next[k] = v;
   }
+  if (JSON.stringify(next) !== JSON.stringify(stackConfig)) newRun();
   stackConfig = next;
 }
 
 /** For tests: forget what `configure` received. */
 export function resetConfiguration(): void {
+  newRun();
   stackConfig = {};
 }
 

@@ -11,7 +11,7 @@ import { canonical, containsUnknown, isUnknown } from "./common";
 import { OtterStorageError } from "./errors";
 import { AdoptInput, verifyAdoption } from "./adopt";
 import { waitUntilReady } from "./readiness";
-import { isDue, RotateAfterDays, serviceNow } from "./rotation";
+import { dueByAge, RotateAfterDays } from "./rotation";
 
 export const DEFAULT_READINESS_TIMEOUT_SECONDS = 60;
 export const DEFAULT_PROFILE_NAME = "otter";
@@ -65,16 +65,18 @@ export function lifecycleOutputs(inputs: LifecycleInputs): LifecycleOutputs {
   return { rotateAfterDays: inputs.rotateAfterDays, readiness: inputs.readiness, profileName: inputs.profileName };
 }
 
-export interface KeyState { accessKeyId: string; createdAt: string; rotateAfterDays?: number; readiness?: ReadinessInput; profileName?: string }
+export interface KeyState { accessKeyId: string; createdAt: string; secretAccessKey?: string; rotateAfterDays?: number; readiness?: ReadinessInput; profileName?: string }
 
 /**
  * Diff hook: adds "adopt" / "rotateAfterDays" to `replaces` and says whether a lifecycle field changes in place.
- * The age is asked of the service clock only when nothing else already replaces the key.
+ * The age is asked of the service clock only when nothing else already replaces the key, at most once per run
+ * (provider/rotation.ts dueByAge: frozen for the run; unreachable → only a key provably not due diffs on).
+ * A corrected `adopt.secretAccessKey` for the same key is an in-place update (update verifies and stores it).
  */
 export async function lifecycleDiff(client: () => OtterStorageClient, olds: KeyState, news: LifecycleInputs, replaces: string[]): Promise<{ inPlace: boolean }> {
   if (news.adopt && (isUnknown(news.adopt.accessKeyId) || news.adopt.accessKeyId !== olds.accessKeyId)) replaces.push("adopt");
   const days = news.rotateAfterDays;
-  if (replaces.length === 0 && typeof days === "number" && olds.createdAt && isDue(olds.createdAt, days, await serviceNow(client()))) {
+  if (replaces.length === 0 && typeof days === "number" && olds.createdAt && (await dueByAge(client(), olds, days))) {
     replaces.push("rotateAfterDays");
   }
   if (replaces.length > 0 && news.adopt && news.adopt.accessKeyId === olds.accessKeyId) {
@@ -91,7 +93,29 @@ export async function lifecycleDiff(client: () => OtterStorageClient, olds: KeyS
   const inPlace = (["rotateAfterDays", "readiness", "profileName"] as const).some(
     (k) => containsUnknown(news[k]) || canonical(news[k] ?? null) !== canonical(olds[k] ?? null),
   );
-  return { inPlace };
+  return { inPlace: inPlace || adoptedSecretChanged(olds, news) };
+}
+
+/** `adopt` still names this key but carries another secret than the state (a corrected secret). */
+export function adoptedSecretChanged(olds: KeyState, news: LifecycleInputs): boolean {
+  const a = news.adopt;
+  if (!a || isUnknown(a.accessKeyId) || a.accessKeyId !== olds.accessKeyId) return false;
+  return isUnknown(a.secretAccessKey) || a.secretAccessKey !== olds.secretAccessKey;
+}
+
+/**
+ * Update hook for a corrected `adopt.secretAccessKey`: verified like a new adoption (the key is an active key of
+ * the bucket; the secret signs a HeadBucket the S3 endpoint accepts) before it replaces the secret in the state.
+ * A 403 always refuses (the old secret stays); with readiness disabled an unreachable S3 endpoint does not.
+ */
+export async function correctedSecret(client: OtterStorageClient, bucket: string, olds: KeyState, news: LifecycleInputs): Promise<string | undefined> {
+  if (!adoptedSecretChanged(olds, news)) return undefined;
+  try {
+    await verifyAdoption(client, bucket, news.adopt!, true);
+  } catch (e) {
+    if (!(news.readiness?.disabled && e instanceof OtterStorageError && e.code === "AdoptionUnverified")) throw e;
+  }
+  return news.adopt!.secretAccessKey;
 }
 
 /** Create hook for `adopt`: verify, then manage the existing key. Undefined when the inputs do not adopt. */
@@ -119,6 +143,8 @@ export async function ensureReady(
       { timeoutSeconds: readiness?.timeoutSeconds ?? DEFAULT_READINESS_TIMEOUT_SECONDS, field: "readiness.timeoutSeconds" },
     );
   } catch (e) {
+    // The engine stores these properties as the resource's outputs (ErrorResourceInitFailed), and the host
+    // rebuilds the provider of every later Read/Delete from their `__provider`: the caller must include it.
     if (outsOnFailure !== undefined && e instanceof OtterStorageError) {
       Object.assign(e, { id: key.id, properties: outsOnFailure, reasons: [e.message] });
     }

@@ -12,7 +12,8 @@ export type ProviderErrorCode =
   | "Timeout"
   | "InvalidResponse"
   | "ReplacementWouldDestroyData"
-  | "SecretMissingFromState";
+  | "SecretMissingFromState"
+  | "ServiceClockUnavailable";
 
 export interface OtterStorageErrorInit {
   code: string;
@@ -85,10 +86,17 @@ export const HINTS: Record<string, string> = {
   InvalidResponse: "The service answered something this provider does not understand; check that the endpoint is an OtterStorage Control API v1.",
 };
 
-/** Removes every occurrence of the given secrets from a text the service or a library produced. */
+/**
+ * Removes every occurrence of the given secret VALUES from a text the service or a library produced: the value as
+ * sent, and the forms an echo may take (URL-encoded, JSON-escaped). It scrubs values, never words: the service's
+ * own guidance ("Send Authorization: Bearer <account token>") must reach the user intact.
+ */
 export function scrub(text: string, secrets: (string | undefined)[]): string {
   let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("[redacted]");
-  // Bearer tokens and 40-character secrets that might be echoed back in any form.
-  return out.replace(/Bearer\s+[^\s"',]+/gi, "Bearer [redacted]");
+  for (const s of secrets) {
+    if (!s || s.length < 4) continue;
+    const forms = new Set([s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]);
+    for (const f of [...forms].sort((a, b) => b.length - a.length)) out = out.split(f).join("[redacted]");
+  }
+  return out;
 }

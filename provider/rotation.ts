@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import type { OtterStorageClient } from "./client";
+import { OtterStorageError } from "./errors";
+import { oncePerRun } from "./run";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const MAX_ROTATE_AFTER_DAYS = 3650;
@@ -18,6 +20,42 @@ export const RotateAfterDays = z
 /** The service's clock (GET /v1/health → time), in ms since the epoch. */
 export async function serviceNow(client: OtterStorageClient): Promise<number> {
   return Date.parse((await client.health()).data.time);
+}
+
+/**
+ * The service clock as this run sees it: read once per run (provider/run.ts) and then frozen, so every diff of
+ * the run decides on the same instant and the same olds/news always give the same answer.
+ */
+export function serviceNowOncePerRun(client: OtterStorageClient): Promise<number> {
+  return oncePerRun(`service-clock\u0000${client.endpoint}`, () => serviceNow(client));
+}
+
+/**
+ * When the service clock cannot be read, the local clock may still prove that a key is NOT due: if this machine
+ * says the key is more than this margin younger than `rotateAfterDays`, the diff goes on without a rotation
+ * (a local clock can hold a rotation back by at most one run, never fire one). Otherwise the diff fails.
+ */
+export const LOCAL_CLOCK_MARGIN_MS = DAY_MS;
+
+/** Is a key due for replacement by age? See docs/rotation.md "Age: how it is measured and when it fires". */
+export async function dueByAge(client: OtterStorageClient, key: { accessKeyId: string; createdAt: string }, days: number, localNowMs = Date.now()): Promise<boolean> {
+  let now: number;
+  try {
+    now = await serviceNowOncePerRun(client);
+  } catch (e) {
+    const born = Date.parse(key.createdAt);
+    if (Number.isFinite(born) && localNowMs - born < days * DAY_MS - LOCAL_CLOCK_MARGIN_MS) return false;
+    const why = e instanceof OtterStorageError ? `${e.code}: ${e.detail}` : String((e as Error)?.message ?? e);
+    const ageDays = Number.isFinite(born) ? ` (about ${Math.floor((localNowMs - born) / DAY_MS)} days old by this machine's clock)` : "";
+    throw new OtterStorageError({
+      code: "ServiceClockUnavailable",
+      status: 0,
+      operation: "diff",
+      detail: `rotateAfterDays: access key ${key.accessKeyId}${ageDays} may be due for rotation after ${days} days, and the service clock (GET /v1/health) could not be read to decide (${why.replace(/\.$/, "")}).`,
+      hint: "Retry when the Control API is reachable (check `otterstorage:endpoint`); ages are measured on the service clock only, so a skewed runner cannot rotate a key early or hold it back.",
+    });
+  }
+  return isDue(key.createdAt, days, now);
 }
 
 /** True when a key created at `createdAt` is at least `days` old at `nowMs` (both on the service clock). */
@@ -67,4 +105,25 @@ export function generationOf(g: GenerationInputs, serviceNowMs: number): number 
   if (!g.rotateAfterDays) return manual;
   const periods = Math.floor((serviceNowMs - (g.anchorMs ?? 0)) / (g.rotateAfterDays * DAY_MS));
   return manual + Math.max(0, periods);
+}
+
+// ---- one step per `up` ---------------------------------------------------------------------------------------
+
+/**
+ * What the RotationGeneration resource (provider/rotationGeneration.ts) remembers between runs: the schedule's
+ * generation it last saw (`desired`, from generationOf) and the generation the slots were last given.
+ */
+export interface AppliedGeneration { desired?: number; generation?: number }
+
+/**
+ * The generation the slots get in this `up`. It moves at most ONE step per `up`, whatever the schedule did since
+ * the last run (a missed run, rotateAfterDays turned on with the default anchor, a bump by two, a bump on the day
+ * a period passes): a step replaces exactly one slot (slotPlan), so a single `up` never revokes both distributed
+ * keys. Any change of the schedule's generation is one rotation; none is none. Never moves backwards.
+ * Without a memory (a new component, or a stack from before this resource existed) it starts at `desired`.
+ */
+export function stepGeneration(memory: AppliedGeneration | undefined, desired: number): number {
+  const g = memory?.generation;
+  if (typeof g !== "number" || !Number.isInteger(g) || g < 0) return desired;
+  return memory?.desired === desired ? g : g + 1;
 }

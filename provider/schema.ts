@@ -67,6 +67,7 @@ const KEY_DESCRIPTIONS: Record<string, string> = {
   endpoint: "The S3 endpoint to use the key with.",
   region: "The region of the key's bucket.",
   createdAt: "RFC 3339 creation time.",
+  adopted: "True when the key was brought under management with adopt (then an omitted label leaves the key's own label as it is).",
 };
 
 const withDescription = (spec: Spec, d: string | undefined): Spec => (d ? { ...spec, description: d } : spec);
@@ -119,6 +120,7 @@ export function buildPackageSchema(): Spec {
     endpoint: { type: "string", description: KEY_DESCRIPTIONS.endpoint },
     region: { type: "string", description: KEY_DESCRIPTIONS.region },
     createdAt: { type: "string", description: KEY_DESCRIPTIONS.createdAt },
+    adopted: { type: "boolean", description: KEY_DESCRIPTIONS.adopted },
   };
 
   return {

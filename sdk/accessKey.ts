@@ -87,6 +87,8 @@ export class AccessKey extends pulumi.dynamic.Resource {
   declare readonly rotateAfterDays: pulumi.Output<number | undefined>;
   declare readonly readiness: pulumi.Output<ReadinessInput | undefined>;
   declare readonly profileName: pulumi.Output<string | undefined>;
+  /** True when the key was brought under management with `adopt` (not issued by this stack). */
+  declare readonly adopted: pulumi.Output<boolean | undefined>;
 
   /** Secret. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL (seed Option B). */
   readonly environment: pulumi.Output<EnvironmentMap>;
@@ -115,6 +117,7 @@ export class AccessKey extends pulumi.dynamic.Resource {
         endpoint: undefined,
         region: undefined,
         createdAt: undefined,
+        adopted: undefined,
       },
       // Merged last, so a caller's options can add to it but never drop it.
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretAccessKey"] }),

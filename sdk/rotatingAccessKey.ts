@@ -3,13 +3,32 @@
  * replaces only the slot that becomes current, so the previous key keeps working until the next rotation and
  * clients that have not picked up the new key yet are not locked out. docs/rotation.md has the runbook.
  *
- * The scheme is stateless (provider/rotation.ts): generation = rotationTrigger + whole `rotateAfterDays` periods
- * since `rotationAnchor` on the service clock; current slot = generation's parity; each slot's AccessKey
- * rotationTrigger = the generation at which it last became current. Going from g to g+1 changes one slot's
- * trigger, so one key is replaced (create-before-delete) and the other is untouched.
+ * The scheme (provider/rotation.ts): the schedule's generation = rotationTrigger + whole `rotateAfterDays` periods
+ * since `rotationAnchor` on the service clock; the slots' generation follows it at most ONE step per `up`
+ * (a RotationGeneration child remembers the last applied one: provider/rotationGeneration.ts); current slot =
+ * generation's parity; each slot's AccessKey rotationTrigger = the generation at which it last became current.
+ * Going from g to g+1 changes one slot's trigger, so one key is replaced (create-before-delete) and the other is
+ * untouched — whatever the schedule did between two runs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AccessKey } from "./accessKey";
+
+// Relative require inside the package; serialized as require("pulumi-otterstorage/dist/provider/dynamic/rotationGeneration.js").
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const generationProvider: pulumi.dynamic.ResourceProvider = require("../provider/dynamic/rotationGeneration");
+
+/**
+ * The component's memory: which generation its slots were given last (the engine hands `check` the old inputs).
+ * Internal to RotatingAccessKey; registered as pulumi-nodejs:dynamic/otterstorage:RotationGeneration.
+ */
+class RotationGeneration extends pulumi.dynamic.Resource {
+  declare readonly generation: pulumi.Output<number>;
+  declare readonly desired: pulumi.Output<number>;
+  constructor(name: string, desired: pulumi.Input<number>, opts: pulumi.CustomResourceOptions) {
+    // `generation: desired` is only a proposal: check replaces it with at most one step from the stored one.
+    super(generationProvider, name, { desired, generation: desired }, opts, "otterstorage", "RotationGeneration");
+  }
+}
 import { readyToUse, AwsProfile, EnvironmentMap, S3ClientConfig } from "./outputs";
 import { programConfig } from "./temporaryCredentials";
 import { clientFor } from "../provider/client";
@@ -22,8 +41,8 @@ export interface RotatingAccessKeyArgs {
   /** Label of both keys; slots get "/a" and "/b" appended (so keep it ≤ 62 characters). @default none */
   label?: pulumi.Input<string>;
   /**
-   * A counter: bump it by ONE to rotate (the slot that becomes current gets a new key; the other keeps working).
-   * A plain number, not an Output: it decides which child is registered. @default 0
+   * A counter: bump it to rotate (the slot that becomes current gets a new key; the other keeps working). Any
+   * change is one rotation per `pulumi up`, even a jump by several. A plain number, not an Output. @default 0
    */
   rotationTrigger?: number;
   /**
@@ -63,7 +82,7 @@ function fail(field: string, reason: string): never {
 function validate(a: RotatingAccessKeyArgs): number {
   if (!a || a.bucket === undefined || a.bucket === null || a.bucket === "") fail("bucket", "is required: pass the bucket's name, e.g. `bucket: myBucket.name`.");
   const t = a.rotationTrigger ?? 0;
-  if (typeof t !== "number" || !Number.isInteger(t) || t < 0) fail("rotationTrigger", `must be a whole number >= 0 that you bump by one per rotation; got ${JSON.stringify(t)}.`);
+  if (typeof t !== "number" || !Number.isInteger(t) || t < 0) fail("rotationTrigger", `must be a whole number >= 0 that you bump to rotate (one rotation per up); got ${JSON.stringify(t)}.`);
   const d = a.rotateAfterDays;
   if (d !== undefined && (typeof d !== "number" || !Number.isInteger(d) || d < 1 || d > MAX_ROTATE_AFTER_DAYS)) {
     fail("rotateAfterDays", `must be a whole number of days from 1 to ${MAX_ROTATE_AFTER_DAYS}, e.g. 90; got ${JSON.stringify(d)}.`);
@@ -97,7 +116,10 @@ function validate(a: RotatingAccessKeyArgs): number {
  * ```
  */
 export class RotatingAccessKey extends pulumi.ComponentResource {
-  /** The rotation generation (rotationTrigger + age periods). */
+  /**
+   * The slots' generation: follows the schedule (rotationTrigger + age periods) one step per `up`, so it can lag
+   * behind it after a jump; `retirePrevious: <n>` compares with this value.
+   */
   readonly generation: pulumi.Output<number>;
   readonly currentSlot: pulumi.Output<Slot>;
   /** Secret. The newest key: hand this to clients. */
@@ -122,14 +144,16 @@ export class RotatingAccessKey extends pulumi.ComponentResource {
     );
     const generationInputs = { rotationTrigger: args.rotationTrigger ?? 0, rotateAfterDays: args.rotateAfterDays, anchorMs };
     // Age needs the service clock (GET /v1/health, unauthenticated); without it the generation is known now.
-    const generation: pulumi.Output<number> = args.rotateAfterDays
+    const desired: pulumi.Output<number> = args.rotateAfterDays
       ? pulumi.output(
           programConfig().then(async (cfg) => generationOf(generationInputs, await serviceNow(clientFor(cfg.endpoint, cfg.token)))),
         )
       : pulumi.output(generationOf(generationInputs, 0));
+    // At most one step per `up` from the generation applied last time (stored in this child's state).
+    const generation = new RotationGeneration(`${name}-generation`, desired, { parent: this }).generation;
 
-    // Registering inside apply is safe here: the generation never depends on another resource, so it is known
-    // during preview too and the plan shows the children.
+    // Registering inside apply is safe here: the generation never depends on another resource (check computes it
+    // from plain inputs), so it is known during preview too and the plan shows the children.
     const keys = generation.apply((g) => {
       const plan = slotPlan(g);
       const retire = args.retirePrevious === true || (typeof args.retirePrevious === "number" && args.retirePrevious === g);

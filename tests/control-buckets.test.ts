@@ -203,7 +203,7 @@ describe("Control API v1: deleting a bucket that holds objects", () => {
   // A stand-in for the S3 plane's ObjectStore, so this suite does not depend on it.
   const objects = new Map<string, number>();
   const fake: ObjectStats = {
-    stats: (b) => ({ objectCount: objects.get(b) ?? 0, sizeBytes: (objects.get(b) ?? 0) * 10 }),
+    stats: (b) => ({ objectCount: objects.get(b) ?? 0, versionCount: objects.get(b) ?? 0, sizeBytes: (objects.get(b) ?? 0) * 10 }),
     isEmpty: (b) => !objects.get(b),
     purgeBucket: async (b) => void objects.delete(b),
   };

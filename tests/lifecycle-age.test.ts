@@ -41,6 +41,7 @@ describe("AccessKey rotateAfterDays through the real host (service clock)", func
 
   it("plans no replacement before the age is reached (29 days 23 hours on the service clock)", async () => {
     rig.clock.advance(30 * DAY - 60 * 60 * 1000);
+    await rig.newRun();
     const r = await engineUp(rig.host, urn(), inputs(), key);
     assert.equal(r.op, "same");
     assert.deepEqual(r.diff!.replaces, []);
@@ -48,6 +49,7 @@ describe("AccessKey rotateAfterDays through the real host (service clock)", func
 
   it("plans a create-before-delete replacement once the key is 30 days old, and the new key works before the old is revoked", async () => {
     rig.clock.advance(60 * 60 * 1000);
+    await rig.newRun();
     const r = await engineUp(rig.host, urn(), inputs(), key);
     assert.equal(r.op, "replace");
     assert.deepEqual(r.diff!.replaces, ["rotateAfterDays"]);

@@ -47,31 +47,53 @@ export interface Rig {
   /** Creates a bucket through the host; returns its state. */
   bucket(logical: string): Promise<ResourceState>;
   keyUrn(name: string): string;
+  /**
+   * Start a new engine run: a fresh host, configured, as every `pulumi preview`/`up` has (the host configures each
+   * provider once per process). The provider reads the service clock once per run (provider/run.ts), so a suite
+   * that moves the clock between "runs" must say so.
+   */
+  newRun(): Promise<void>;
   stop(): Promise<void>;
+}
+
+async function startHost(os: OtterStorage): Promise<ProviderHost> {
+  const host = await ProviderHost.start({ env: { OTTERSTORAGE_MAX_ATTEMPTS: "2", OTTERSTORAGE_RETRY_BASE_MS: "5" } });
+  try {
+    await host.configure({ "otterstorage:endpoint": os.controlUrl, "otterstorage:token": os.token });
+  } catch (e) {
+    await host.stop();
+    throw e;
+  }
+  return host;
 }
 
 /** An emulator on a ManualClock (starting now) and a real host configured for it. */
 export async function startRig(opts: StartOptions = {}): Promise<Rig> {
   const clock = new ManualClock(Date.now());
   const os = await startOtterStorage({ memory: true, clock, ...opts });
-  let host: ProviderHost | undefined;
+  let h: ProviderHost;
   try {
-    host = await ProviderHost.start({ env: { OTTERSTORAGE_MAX_ATTEMPTS: "2", OTTERSTORAGE_RETRY_BASE_MS: "5" } });
-    await host.configure({ "otterstorage:endpoint": os.controlUrl, "otterstorage:token": os.token });
+    h = await startHost(os);
   } catch (e) {
-    await host?.stop();
     await os.stop();
     throw e;
   }
   const text = await serializedProviders();
-  const h = host;
   return {
     os,
     clock,
-    host: h,
+    get host() {
+      return h;
+    },
     text,
     bucket: async (logical) => (await engineUp(h, h.urn("Bucket", logical), { __provider: text.bucket, __logicalName: logical, forceDestroy: true })).state,
     keyUrn: (name) => h.urn("AccessKey", name),
+    newRun: async () => {
+      await h.stop();
+      const earlier = h.stderr;
+      h = await startHost(os);
+      h.stderr = earlier + h.stderr; // leak checks read every run's stderr
+    },
     stop: async () => {
       await h.stop();
       await os.stop();

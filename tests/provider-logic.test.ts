@@ -76,15 +76,18 @@ describe("Bucket logic against Local OtterStorage", () => {
     await bucket.remove(created.id, updated.outs!);
   });
 
-  it("replaces on a name change (create-before-delete) and on an objectLock change (delete-before-replace, same name)", async () => {
+  it("replaces on a name change (create-before-delete) and on an objectLock change (delete-before-replace only when the name is the program's)", async () => {
     const inputs = (await bucket.check({}, { __logicalName: "repl" })).inputs!;
     const { id, outs } = await bucket.create(inputs);
-    const renamed = await bucket.diff(id, outs!, { ...inputs, name: `${inputs.name}-2` });
+    const renamed = await bucket.diff(id, outs!, { ...inputs, __autoName: undefined, name: `${inputs.name}-2` });
     assert.deepEqual(renamed.replaces, ["name"]);
     assert.equal(renamed.deleteBeforeReplace, undefined);
+    // Auto-named: the engine re-runs check without olds for the replacement, which picks a fresh name.
     const locked = await bucket.diff(id, outs!, { ...inputs, objectLock: { mode: "GOVERNANCE", days: 1 } });
     assert.deepEqual(locked.replaces, ["objectLock"]);
-    assert.equal(locked.deleteBeforeReplace, true);
+    assert.equal(locked.deleteBeforeReplace, undefined);
+    const named = (await bucket.check(inputs, { __logicalName: "repl", name: inputs.name, objectLock: { mode: "GOVERNANCE", days: 1 } })).inputs!;
+    assert.equal((await bucket.diff(id, outs!, named)).deleteBeforeReplace, true);
     await bucket.remove(id, outs!);
   });
 

@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from "./cursor";
 import { validationFailed } from "./problem";
 
 export function bucketView(ctx: ControlContext, b: BucketRecord): s.Bucket {
-  const { objectCount, sizeBytes } = ctx.objects.stats(b.name);
+  const { objectCount, versionCount, sizeBytes } = ctx.objects.stats(b.name);
   return {
     name: b.name,
     region: b.region,
@@ -20,6 +20,7 @@ export function bucketView(ctx: ControlContext, b: BucketRecord): s.Bucket {
     lifecycleRules: b.lifecycleRules.map((r) => ({ ...r })),
     tags: { ...b.tags },
     objectCount,
+    versionCount,
     sizeBytes,
     endpoint: ctx.s3Url(),
     createdAt: isoTime(b.createdAt),
@@ -79,8 +80,8 @@ export const deleteBucket: Handler = async (ctx, { params, query }) => {
   if (b.legalHold) throw legalHoldActive(name, "deleting the bucket");
   if (!ctx.objects.isEmpty(name)) {
     if ((query as { force?: string }).force !== "true") {
-      const { objectCount } = ctx.objects.stats(name);
-      throw new StoreError("BucketNotEmpty", `Bucket '${name}' still holds ${objectCount} object(s) (or versions or uploads). Delete them first, or retry with ?force=true to delete them with the bucket.`);
+      const { objectCount, versionCount } = ctx.objects.stats(name);
+      throw new StoreError("BucketNotEmpty", `Bucket '${name}' still holds ${objectCount} object(s) (${versionCount} versions and delete markers in all). Delete them first, or retry with ?force=true to delete them with the bucket.`);
     }
     await ctx.objects.purgeBucket(name);
   }

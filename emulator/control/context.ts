@@ -3,7 +3,7 @@ import type { Store } from "../store";
 
 /** The part of the S3 plane's ObjectStore (emulator/s3/objects.ts) the control API uses. */
 export interface ObjectStats {
-  stats(bucket: string): { objectCount: number; sizeBytes: number };
+  stats(bucket: string): { objectCount: number; versionCount: number; sizeBytes: number };
   isEmpty(bucket: string): boolean;
   purgeBucket(bucket: string): void | Promise<void>;
 }

@@ -257,7 +257,9 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
             const a = handler(ctx, call);
             if (a instanceof Promise) throw new Error(`idempotent handler ${spec.operationId} must be synchronous`);
             if (a.status >= 200 && a.status < 300) {
-              store.idempotencyRecord({ scope, key: idemKey, requestHash: hash, status: a.status, body: JSON.stringify(a.body), bucket: params.bucket ?? "", credentialId: a.credentialId });
+              // Tied to the bucket the answer is about (createBucket: the new one), so deleting it drops the replay.
+              const bucket = params.bucket ?? String((a.body as { name?: unknown } | undefined)?.name ?? "");
+              store.idempotencyRecord({ scope, key: idemKey, requestHash: hash, status: a.status, body: JSON.stringify(a.body), bucket, credentialId: a.credentialId });
             }
             return a;
           })();

@@ -188,7 +188,7 @@ export class ObjectStore {
       listVersions: db.prepare(`SELECT ${LIST_COLUMNS} FROM s3_objects WHERE bucket = ? AND key >= ? AND (key > ? OR (key = ? AND seq < ?))
         ORDER BY key, seq DESC LIMIT ?`),
       stats: db.prepare(`SELECT COALESCE(SUM(CASE WHEN is_latest = 1 AND delete_marker = 0 THEN 1 ELSE 0 END), 0) AS n,
-        COALESCE(SUM(size), 0) AS bytes FROM s3_objects WHERE bucket = ?`),
+        COUNT(*) AS versions, COALESCE(SUM(size), 0) AS bytes FROM s3_objects WHERE bucket = ?`),
       any: db.prepare("SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1"),
       bucketFiles: db.prepare("SELECT file FROM s3_objects WHERE bucket = ? AND file IS NOT NULL"),
       purge: db.prepare("DELETE FROM s3_objects WHERE bucket = ?"),
@@ -428,9 +428,13 @@ export class ObjectStore {
   // ---- buckets (used by the control plane) ------------------------------------------------------------------------
 
   /** objectCount: current objects; sizeBytes: bytes of every stored version (what the disk holds). */
-  stats(bucket: string): { objectCount: number; sizeBytes: number } {
-    const r = this.st.stats.get(bucket) as { n: number; bytes: number };
-    return { objectCount: r.n, sizeBytes: r.bytes };
+  /**
+   * objectCount: current objects (what ListObjects shows). versionCount: every row — versions and delete
+   * markers — so versionCount === 0 exactly when isEmpty() (what a delete without force requires).
+   */
+  stats(bucket: string): { objectCount: number; versionCount: number; sizeBytes: number } {
+    const r = this.st.stats.get(bucket) as { n: number; versions: number; bytes: number };
+    return { objectCount: r.n, versionCount: r.versions, sizeBytes: r.bytes };
   }
 
   /** No objects, versions or delete markers (incomplete multipart uploads do not count, as in S3). */

@@ -120,7 +120,9 @@ export class ProviderHost {
 
   private call<T>(method: string, req: unknown): Promise<T> {
     return new Promise((resolve, reject) =>
-      this.client[method](req, (err: grpc.ServiceError | null, resp: T) => (err ? reject(new Error(`${method}: ${err.details || err.message}`)) : resolve(resp))),
+      // The gRPC metadata travels with the error: an init failure's ErrorResourceInitFailed is in it
+      // (tests/support/engine-order.ts initFailureOf).
+      this.client[method](req, (err: grpc.ServiceError | null, resp: T) => (err ? reject(Object.assign(new Error(`${method}: ${err.details || err.message}`), { metadata: err.metadata })) : resolve(resp))),
     );
   }
 
