@@ -139,7 +139,7 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
           .header("content-security-policy", CSP)
           .header("x-frame-options", "DENY")
           .header("x-content-type-options", "nosniff")
-          .header("referrer-policy", "no-referrer")
+          .header("referrer-policy", "same-origin") // "no-referrer" would make Chromium send `Origin: null` on our own form posts
           .send(body.text);
       const redirect = (reply: FastifyReply, to: string) => reply.code(303).header("location", to).header("cache-control", "no-store").send();
 

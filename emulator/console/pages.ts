@@ -159,7 +159,7 @@ ${formErrors(errors)}
 }
 
 function tabs(bucket: string, current: "keys" | "settings"): Html {
-  const tab = (t: "keys" | "settings", text: string) => html`<a href="${bucketUrl(bucket, t)}"${t === current ? ' aria-current="page"' : ""}>${text}</a>`;
+  const tab = (t: "keys" | "settings", text: string) => html`<a href="${bucketUrl(bucket, t)}"${t === current ? html` aria-current="page"` : ""}>${text}</a>`;
   return html`<nav class="tabs" aria-label="Bucket sections">${tab("keys", "Access keys")} ${tab("settings", "Settings")}</nav>`;
 }
 
@@ -453,6 +453,7 @@ thead th { background: #eef1f4; font-size: .9rem; }
 code, pre { font-family: ui-monospace, monospace; }
 pre { background: #fff; border: 1px solid #dde1e6; padding: .6rem; overflow-x: auto; }
 form.stack { display: grid; gap: .35rem; max-width: 32rem; margin-bottom: 1rem; }
+form.stack button { justify-self: start; }
 form.inline { display: inline; }
 form.row { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
 fieldset { border: 1px solid #dde1e6; display: grid; gap: .35rem; }
