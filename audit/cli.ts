@@ -177,7 +177,7 @@ export function renderText(r: AuditReport): string {
   for (const m of r.missing) rows.push([m.accessKeyId, m.bucket ?? "?", m.label ?? "-", "-", "-", m.ownedBy.join(","), "missing"]);
   const used = FLAG_NAMES.filter((f) => r.summary.byFlag[f] > 0);
   const lines = [pad(rows), ""];
-  for (const f of used) lines.push(`${f}: ${r.summary.byFlag[f]} key(s) ${FLAGS[f]}`);
+  for (const f of used) lines.push(`${f} (${r.summary.byFlag[f]}): ${FLAGS[f]}`);
   if (used.length) lines.push("");
   const crit = [r.options.maxAgeDays !== null ? `max age ${r.options.maxAgeDays}d` : null, r.options.unusedDays !== null ? `unused ${r.options.unusedDays}d` : null, r.options.stackExports ? `${r.options.stackExports} stack export(s)` : null].filter(Boolean);
   lines.push(`${r.summary.keys} key(s), ${r.summary.flaggedKeys} flagged, ${r.summary.missing} missing from the service (service time ${r.now}${crit.length ? "; " + crit.join(", ") : ""})`);

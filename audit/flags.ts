@@ -12,11 +12,11 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Flag -> what it means and what to do. Order here is the order flags are listed in. */
 export const FLAGS = {
-  unlabelled: "has no label: label it with what uses it (e.g. ci-deploy) so rotation and audits can tell keys apart",
-  old: "is older than the rotation age: rotate it (create a new key, move clients, verify, revoke this one)",
-  unused: "has not been used for the unused-days window: if nothing needs it, revoke it",
-  orphan: "is owned by no stack in the given stack exports: adopt it into a stack or revoke it",
-  missing: "is owned by a stack but the service no longer has it: run `pulumi refresh` on that stack",
+  unlabelled: "no label; label each key with what uses it (e.g. ci-deploy) so rotation and audits can tell keys apart",
+  old: "older than the rotation age; rotate: create a new key, move clients, verify, revoke the old one",
+  unused: "not used within the unused-days window (never used: since creation); if nothing needs it, revoke it",
+  orphan: "owned by no stack in the given stack exports; adopt it into a stack or revoke it",
+  missing: "owned by a stack but gone from the service; run `pulumi refresh` on that stack",
 } as const;
 
 export type Flag = keyof typeof FLAGS;
