@@ -10,6 +10,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { FLAG_NAMES, FLAGS } from "../audit/flags";
 import { ManualClock } from "../emulator/clock";
 import { control, useEmulator } from "./support/emulator";
 import { runCommand } from "./support/run";
@@ -227,5 +228,12 @@ describe("otterstorage audit", function () {
       const shown = [...row.matchAll(/class="badge badge-(\w+)"/g)].map((m) => m[1]);
       assert.deepEqual(shown, k.flags, k.accessKeyId);
     }
+  });
+
+  it("the README's sample output is in step with the audit's wording", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+    const sample = /### Key audit[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    assert.match(sample, /^ACCESS KEY ID\s+BUCKET\s+LABEL\s+AGE\s+LAST USED\s+STACK\s+FLAGS$/m);
+    for (const f of FLAG_NAMES) assert.ok(new RegExp(`^${f} \\(\\d+\\): `, "m").test(sample) && sample.includes(`: ${FLAGS[f]}\n`), `README sample line for ${f}`);
   });
 });
