@@ -301,6 +301,7 @@ describe("console in a real browser (chromium via playwright-core)", function ()
     assert.equal(direct.status(), 401);
     await p2.close();
     await other?.close();
+    if (!other) await signIn(page, token); // a persistent context has no browser() to open a second context with
 
     await page.goto(svc.consoleUrl!);
     await page.getByRole("button", { name: "Sign out" }).click();

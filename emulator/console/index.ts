@@ -125,6 +125,12 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
         done(null, form);
       });
 
+      /** A browser's Origin (sent on every form POST) must name this console; absent (curl, scripts) is allowed. */
+      const sameOrigin = (req: FastifyRequest): boolean => {
+        const origin = req.headers.origin;
+        return origin === undefined || origin === `http://${req.headers.host}` || origin === `https://${req.headers.host}`;
+      };
+
       const sessionOf = (req: FastifyRequest): { id: string; s: Session } | undefined => {
         const id = parseCookies(req.headers.cookie)[SESSION_COOKIE];
         const sess = sessions.get(id);
@@ -176,8 +182,7 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
       const guarded = (req: FastifyRequest, reply: FastifyReply): { s: Session; form: Form; ctx: p.PageContext } | undefined => {
         const sess = sessionOf(req);
         const form = (req.body && typeof req.body === "object" ? req.body : {}) as Form;
-        const origin = req.headers.origin;
-        if (origin !== undefined && origin !== `http://${req.headers.host}` && origin !== `https://${req.headers.host}`) {
+        if (!sameOrigin(req)) {
           void page(reply, 403, p.errorPage(403, "Refused", "This form was posted from another site (Origin does not match the console). Nothing was changed.", { csrf: sess?.s.csrf }));
           return undefined;
         }
@@ -195,6 +200,7 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
       // --- sign-in / sign-out -------------------------------------------------------------------------------
       c.get("/sign-in", (req, reply) => (sessionOf(req) ? redirect(reply, `${p.BASE}/`) : page(reply, 200, p.signInPage(p.noErrors()))));
       c.post("/sign-in", (req, reply) => {
+        if (!sameOrigin(req)) return page(reply, 403, p.errorPage(403, "Refused", "This sign-in was posted from another site (Origin does not match the console).", {}));
         const form = (req.body && typeof req.body === "object" ? req.body : {}) as Form;
         const token = typeof form.token === "string" ? form.token : "";
         if (!safeEqual(token, deps.token)) {
