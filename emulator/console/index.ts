@@ -18,6 +18,7 @@ import type { Clock } from "../clock";
 import { Logger, silentLogger } from "../log";
 import { safeEqual } from "../store/crypto";
 import { StoreError } from "../store/errors";
+import { CONSOLE_CSS, CONSOLE_JS } from "./assets";
 import { Html } from "./html";
 import * as p from "./pages";
 import { parseCookies, randomToken, Session, Sessions, SESSION_COOKIE, SESSION_IDLE_MS } from "./session";
@@ -161,8 +162,8 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
       });
       c.setNotFoundHandler((req, reply) => page(reply, 404, p.errorPage(404, "Not found", `There is no console page ${req.url.split("?")[0]}.`, { csrf: sessionOf(req)?.s.csrf })));
 
-      c.get("/assets/console.css", (_req, reply) => reply.header("content-type", "text/css; charset=utf-8").header("cache-control", "no-cache").send(p.CONSOLE_CSS));
-      c.get("/assets/console.js", (_req, reply) => reply.header("content-type", "text/javascript; charset=utf-8").header("cache-control", "no-cache").send(p.CONSOLE_JS));
+      c.get("/assets/console.css", (_req, reply) => reply.header("content-type", "text/css; charset=utf-8").header("cache-control", "no-cache").send(CONSOLE_CSS));
+      c.get("/assets/console.js", (_req, reply) => reply.header("content-type", "text/javascript; charset=utf-8").header("cache-control", "no-cache").send(CONSOLE_JS));
 
       /** A signed-in GET: the session's context, or a redirect to sign in. */
       const signedIn = (req: FastifyRequest, reply: FastifyReply): p.PageContext | undefined => {
