@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { FLAG_NAMES, FLAGS } from "../audit/flags";
 import { ManualClock } from "../emulator/clock";
+import { consoleSession } from "./support/console";
 import { control, useEmulator } from "./support/emulator";
 import { runCommand } from "./support/run";
 
@@ -219,8 +220,7 @@ describe("otterstorage audit", function () {
 
   it("the console's Keys page shows the same flags as the audit (one flagging module)", async () => {
     const base = svc().consoleUrl!;
-    const signIn = await fetch(`${base}sign-in`, { method: "POST", body: new URLSearchParams({ token: svc().token }), redirect: "manual" });
-    const cookie = signIn.headers.get("set-cookie")!.split(";")[0];
+    const { cookie } = await consoleSession(base, svc().token);
     const page = await (await fetch(`${base}keys?max-age-days=90&unused-days=30`, { headers: { cookie } })).text();
     const rep = JSON.parse((await run(["audit", "--endpoint", svc().controlUrl, "--max-age-days", "90", "--unused-days", "30", "--json"])).stdout);
     for (const k of rep.keys as Array<{ accessKeyId: string; flags: string[] }>) {

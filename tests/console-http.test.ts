@@ -6,19 +6,14 @@
 import * as assert from "node:assert/strict";
 import { startOtterStorage } from "../emulator";
 import { escapeHtml, html, raw } from "../emulator/console/html";
+import { consoleSession, setCookies, signInForm } from "./support/console";
 import { control, useEmulator } from "./support/emulator";
 
 describe("console over HTTP", () => {
   const svc = useEmulator({ token: "console-http-token-1" });
   const base = () => svc().consoleUrl!;
 
-  async function session(): Promise<{ cookie: string; csrf: string }> {
-    const r = await fetch(`${base()}sign-in`, { method: "POST", body: new URLSearchParams({ token: svc().token }), redirect: "manual" });
-    assert.equal(r.status, 303);
-    const cookie = r.headers.get("set-cookie")!.split(";")[0];
-    const page = await (await fetch(base(), { headers: { cookie } })).text();
-    return { cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(page)![1] };
-  }
+  const session = () => consoleSession(base(), svc().token);
 
   it("the html template escapes every interpolated value, nested templates and raw() excepted", () => {
     assert.equal(escapeHtml(`<a href="x" onclick='y'>&</a>`), "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
@@ -52,17 +47,23 @@ describe("console over HTTP", () => {
     assert.equal((await control(svc()).get("/v1/buckets/no-session")).status, 404);
   });
 
-  it("the token is accepted only in a POST body: a token in the query string signs nobody in", async () => {
+  it("the token is accepted only in a POST body of the console's own form: not from a URL, a bearer header, another site or a form without its CSRF value", async () => {
+    const sessionCookies = (r: Response) => setCookies(r).filter((c) => c.startsWith("otterstorage_console="));
     const q = await fetch(`${base()}sign-in?token=${svc().token}`, { redirect: "manual" });
-    assert.equal(q.headers.get("set-cookie"), null);
-    const qp = await fetch(`${base()}sign-in?token=${svc().token}`, { method: "POST", body: new URLSearchParams({}), redirect: "manual" });
+    assert.deepEqual(sessionCookies(q), []);
+    const form = await signInForm(base());
+    const qp = await fetch(`${base()}sign-in?token=${svc().token}`, { method: "POST", headers: { cookie: form.cookie }, body: new URLSearchParams({ _csrf: form.csrf }), redirect: "manual" });
     assert.equal(qp.status, 401);
-    assert.equal(qp.headers.get("set-cookie"), null);
-    const json = await fetch(`${base()}sign-in`, { method: "POST", headers: { authorization: `Bearer ${svc().token}` }, redirect: "manual" });
-    assert.equal(json.status, 401, "the Control API's bearer header is no console sign-in");
-    const cross = await fetch(`${base()}sign-in`, { method: "POST", headers: { origin: "http://evil.example" }, body: new URLSearchParams({ token: svc().token }), redirect: "manual" });
+    assert.deepEqual(sessionCookies(qp), []);
+    assert.ok(!(await qp.text()).includes(svc().token), "the token is not echoed");
+    const bearer = await fetch(`${base()}sign-in`, { method: "POST", headers: { authorization: `Bearer ${svc().token}` }, redirect: "manual" });
+    assert.equal(bearer.status, 403, "the Control API's bearer header is no console sign-in");
+    const noCsrf = await fetch(`${base()}sign-in`, { method: "POST", body: new URLSearchParams({ token: svc().token }), redirect: "manual" });
+    assert.equal(noCsrf.status, 403, "login CSRF: a sign-in without the form's double-submit value is refused");
+    assert.deepEqual(sessionCookies(noCsrf), []);
+    const cross = await fetch(`${base()}sign-in`, { method: "POST", headers: { origin: "http://evil.example", cookie: form.cookie }, body: new URLSearchParams({ _csrf: form.csrf, token: svc().token }), redirect: "manual" });
     assert.equal(cross.status, 403);
-    assert.equal(cross.headers.get("set-cookie"), null);
+    assert.deepEqual(sessionCookies(cross), []);
   });
 
   it("each sign-in gets a fresh session id; sign-out needs the CSRF token and then the cookie is dead", async () => {

@@ -5,14 +5,14 @@
  * api/schemas.ts and the handlers in ../control/; a problem's `errors[]` is shown next to the field it names.
  *
  * Security: sign-in with the account token by POST (never in a URL), compared in constant time; a session cookie
- * (HttpOnly, SameSite=Strict, Path=/console); a per-session CSRF token on every state-changing form, plus an Origin
- * check; Cache-Control: no-store on every page; a strict Content-Security-Policy (no inline script or style).
+ * (HttpOnly, SameSite=Strict, Path=/console); a per-session CSRF token on every state-changing form (the sign-in
+ * form's is a double-submit cookie, against login CSRF), plus an Origin check; Cache-Control: no-store on every page; a strict Content-Security-Policy (no inline script or style).
  * A secret is rendered only in the answer to the POST that created it; a one-shot nonce per form makes a re-post
  * (a reload of that answer) issue nothing and show nothing.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type * as s from "../../api/schemas";
-import { CONTROL_ERRORS } from "../../api/errors";
+import { CONTROL_ERRORS, ControlErrorCode } from "../../api/errors";
 import { auditKeys, KeyFacts, parseDays } from "../../audit/flags";
 import type { Clock } from "../clock";
 import { Logger, silentLogger } from "../log";
@@ -21,7 +21,7 @@ import { StoreError } from "../store/errors";
 import { CONSOLE_CSS, CONSOLE_JS } from "./assets";
 import { Html } from "./html";
 import * as p from "./pages";
-import { parseCookies, randomToken, Session, Sessions, SESSION_COOKIE, SESSION_IDLE_MS } from "./session";
+import { parseCookies, randomToken, Session, Sessions, SESSION_COOKIE, SESSION_IDLE_MS, SIGN_IN_COOKIE } from "./session";
 
 export interface ConsoleOptions {
   /** Keys older than this get the "rotate" badge. Default 90 days. */
@@ -64,12 +64,12 @@ export function problemToErrors(answer: ApiAnswer<s.Problem>, fieldMap: Record<s
   const prob = answer.body;
   const list = prob?.errors ?? [];
   for (const e of list) {
-    const id = fieldMap[e.path];
+    const id = Object.hasOwn(fieldMap, e.path) ? fieldMap[e.path] : undefined;
     if (id) errors.fields[id] = errors.fields[id] ? `${errors.fields[id]}; ${e.message}` : e.message;
     else errors.form.push(`${e.path}: ${e.message}`);
   }
   if (list.length === 0) {
-    const id = prob?.code ? codeField[prob.code] : undefined;
+    const id = prob?.code && Object.hasOwn(codeField, prob.code) ? codeField[prob.code] : undefined;
     if (id) errors.fields[id] = prob.detail;
     else errors.form.push(prob?.detail ?? `HTTP ${answer.status}`);
   }
@@ -92,6 +92,12 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
     return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
   }
   const ok = (a: ApiAnswer) => a.status >= 200 && a.status < 300;
+  /** A failed read as the error page shows it: the problem's own code (e.g. RateLimited) and detail. */
+  const failed = (a: ApiAnswer, what: string): StoreError => {
+    const prob = a.body as s.Problem | undefined;
+    const code = prob?.code && Object.hasOwn(CONTROL_ERRORS, prob.code) ? (prob.code as ControlErrorCode) : "InternalError";
+    return new StoreError(code, `${what} failed: ${prob?.detail ?? `HTTP ${a.status}`}`);
+  };
   const enc = encodeURIComponent;
 
   async function allBuckets(): Promise<s.Bucket[]> {
@@ -99,7 +105,7 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
     let cursor: string | null = null;
     do {
       const a: ApiAnswer<s.BucketList> = await api("GET", `/v1/buckets?limit=1000${cursor ? `&cursor=${enc(cursor)}` : ""}`);
-      if (!ok(a)) throw new StoreError("InternalError", `listing buckets failed: ${(a.body as unknown as s.Problem)?.detail ?? a.status}`);
+      if (!ok(a)) throw failed(a, "listing the buckets");
       out.push(...a.body.buckets);
       cursor = a.body.nextCursor;
     } while (cursor);
@@ -110,7 +116,7 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
     let cursor: string | null = null;
     do {
       const a: ApiAnswer<s.AccessKeyList> = await api("GET", `/v1/buckets/${enc(bucket)}/access-keys?limit=1000${cursor ? `&cursor=${enc(cursor)}` : ""}`);
-      if (!ok(a)) throw new StoreError("InternalError", `listing the keys of ${bucket} failed: ${(a.body as unknown as s.Problem)?.detail ?? a.status}`);
+      if (!ok(a)) throw failed(a, `listing the keys of ${bucket}`);
       out.push(...a.body.accessKeys);
       cursor = a.body.nextCursor;
     } while (cursor);
@@ -121,7 +127,7 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
   app.register(
     async (c) => {
       c.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 64 * 1024 }, (_req, text, done) => {
-        const form: Form = {};
+        const form: Form = Object.create(null); // a field named __proto__ stays a field
         for (const [k, v] of new URLSearchParams(String(text))) form[k] = v;
         done(null, form);
       });
@@ -199,26 +205,36 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
       };
 
       // --- sign-in / sign-out -------------------------------------------------------------------------------
-      c.get("/sign-in", (req, reply) => (sessionOf(req) ? redirect(reply, `${p.BASE}/`) : page(reply, 200, p.signInPage(p.noErrors()))));
+      const cookie = (name: string, value: string, maxAge: number) => `${name}=${value}; Path=${p.BASE}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}`;
+      /** The sign-in page with a fresh double-submit CSRF value (cookie + hidden field). */
+      const signInForm = (reply: FastifyReply, status: number, errors: p.FormErrors) => {
+        const pre = randomToken();
+        reply.header("set-cookie", cookie(SIGN_IN_COOKIE, pre, 3600));
+        return page(reply, status, p.signInPage(errors, pre));
+      };
+      c.get("/sign-in", (req, reply) => (sessionOf(req) ? redirect(reply, `${p.BASE}/`) : signInForm(reply, 200, p.noErrors())));
       c.post("/sign-in", (req, reply) => {
-        if (!sameOrigin(req)) return page(reply, 403, p.errorPage(403, "Refused", "This sign-in was posted from another site (Origin does not match the console).", {}));
         const form = (req.body && typeof req.body === "object" ? req.body : {}) as Form;
+        const pre = parseCookies(req.headers.cookie)[SIGN_IN_COOKIE];
+        if (!sameOrigin(req) || !pre || typeof form._csrf !== "string" || !safeEqual(form._csrf, pre)) {
+          return page(reply, 403, p.errorPage(403, "Refused", "This sign-in did not come from the console's sign-in form (its CSRF token is missing or wrong). Open the sign-in page and try again.", {}));
+        }
         const token = typeof form.token === "string" ? form.token : "";
         if (!safeEqual(token, deps.token)) {
           const errors = p.noErrors();
           errors.fields.token = token ? "is not valid; use the token otterstorage-local printed on start (or OTTERSTORAGE_TOKEN)" : "is required";
-          return page(reply, 401, p.signInPage(errors));
+          return signInForm(reply, 401, errors);
         }
         sessions.destroy(parseCookies(req.headers.cookie)[SESSION_COOKIE]); // a fresh id at every sign-in (no fixation)
         const id = sessions.create();
-        reply.header("set-cookie", `${SESSION_COOKIE}=${id}; Path=${p.BASE}; HttpOnly; SameSite=Strict; Max-Age=${SESSION_IDLE_MS / 1000}`);
+        reply.header("set-cookie", [cookie(SESSION_COOKIE, id, SESSION_IDLE_MS / 1000), cookie(SIGN_IN_COOKIE, "", 0)]);
         return redirect(reply, `${p.BASE}/`);
       });
       c.post("/sign-out", (req, reply) => {
         const g = guarded(req, reply);
         if (!g) return reply;
         sessions.destroy(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
-        reply.header("set-cookie", `${SESSION_COOKIE}=; Path=${p.BASE}; HttpOnly; SameSite=Strict; Max-Age=0`);
+        reply.header("set-cookie", cookie(SESSION_COOKIE, "", 0));
         return redirect(reply, `${p.BASE}/sign-in`);
       });
 

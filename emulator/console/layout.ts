@@ -66,13 +66,15 @@ export function formErrors(errors: FormErrors): Html {
   return errors.form.length ? html`<div class="form-errors" role="alert">${errors.form.map((e) => html`<p>${e}</p>`)}</div>` : html``;
 }
 
-export function signInPage(errors: FormErrors, value = ""): Html {
+/** The sign-in form. The token field is never pre-filled (a refused token is not echoed back). */
+export function signInPage(errors: FormErrors, csrf: string): Html {
   const e = fieldError("token", "Account token", errors);
   return layout("Sign in", {}, html`<h1>Sign in</h1>
 <p>Sign in with the account token that <code>otterstorage-local</code> printed in its ready line (or <code>OTTERSTORAGE_TOKEN</code>).</p>
 <form method="post" action="${BASE}/sign-in" class="stack">
+  ${csrfField(csrf)}
   <label for="token">Account token</label>
-  <input type="password" id="token" name="token" autocomplete="current-password" required value="${value}"${e.attrs}>
+  <input type="password" id="token" name="token" autocomplete="current-password" required${e.attrs}>
   ${e.after}
   <button type="submit">Sign in</button>
 </form>`);

@@ -10,6 +10,8 @@ import * as crypto from "crypto";
 import { safeEqual } from "../store/crypto";
 
 export const SESSION_COOKIE = "otterstorage_console";
+/** Before sign-in: a random value in this cookie and in the form's _csrf field (double submit), against login CSRF. */
+export const SIGN_IN_COOKIE = "otterstorage_console_signin";
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 const MAX_SESSIONS = 1000;
 const MAX_NONCES = 1000;
