@@ -60,8 +60,22 @@ describe("console in a real browser (chromium via playwright-core)", function ()
     if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   });
 
+  /** Every page that is photographed is also checked: each form control, button and link has an accessible name. */
   const shot = async (name: string, p: Page = page) => {
     await p.screenshot({ path: path.join(shots, `${String(++shotNo).padStart(2, "0")}-${name}.png`), fullPage: true });
+    const unnamed = await p.evaluate(() => {
+      type El = { tagName: string; type?: string; id: string; outerHTML: string; textContent: string | null; labels?: { length: number } | null; getAttribute(n: string): string | null };
+      const d = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<El> } }).document;
+      return Array.from(d.querySelectorAll("input, select, textarea, button, a"))
+        .filter((e) => e.type !== "hidden")
+        .filter((e) => {
+          if (e.getAttribute("aria-label") || e.getAttribute("aria-labelledby")) return false;
+          if (e.tagName === "BUTTON" || e.tagName === "A") return !(e.textContent ?? "").trim();
+          return !(e.labels && e.labels.length > 0);
+        })
+        .map((e) => e.outerHTML.slice(0, 120));
+    });
+    assert.deepEqual(unnamed, [], `controls without an accessible name on ${name}`);
   };
   const awsEnv = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): NodeJS.ProcessEnv => {
     const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey, AWS_DEFAULT_REGION: "eu-mad", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
@@ -155,6 +169,10 @@ describe("console in a real browser (chromium via playwright-core)", function ()
     assert.equal(await page.getByRole("region", { name: /Access key created/ }).count(), 0, "a reload shows no secret panel");
     assert.ok(!(await page.content()).includes(secret), "the secret is nowhere in the reloaded page");
     assert.equal(await page.getByRole("row", { name: /ci-deploy/ }).count(), 1, "still exactly one key: the reload issued none");
+    if (hasAws) {
+      const lastUsed = await page.getByRole("row", { name: /ci-deploy/ }).getByRole("cell").nth(2).innerText();
+      assert.match(lastUsed, /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/, "Last used shows the AWS CLI's use");
+    }
     await shot("access-keys");
 
     await page.getByRole("row", { name: /ci-deploy/ }).getByRole("button", { name: /^Revoke/ }).click();

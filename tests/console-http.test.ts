@@ -4,10 +4,12 @@
  * a relabel, and `console: false`. The browser journey is tests/console-browser.test.ts.
  */
 import * as assert from "node:assert/strict";
-import { startOtterStorage } from "../emulator";
+import { ManualClock, startOtterStorage } from "../emulator";
 import { escapeHtml, html, raw } from "../emulator/console/html";
 import { consoleSession, setCookies, signInForm } from "./support/console";
 import { control, useEmulator } from "./support/emulator";
+
+const DAY = 24 * 60 * 60 * 1000;
 
 describe("console over HTTP", () => {
   const svc = useEmulator({ token: "console-http-token-1" });
@@ -114,6 +116,24 @@ describe("console over HTTP", () => {
     const taken = await fetch(`${base()}buckets`, { method: "POST", headers: { cookie }, body: new URLSearchParams({ _csrf: csrf, name: "taken-name" }), redirect: "manual" });
     assert.equal(taken.status, 409);
     assert.match(await taken.text(), /id="name-error">Name: [^<]*taken-name/);
+  });
+
+  it("console: { rotationAgeDays, unusedDays } sets the badges of the Access keys tab", async () => {
+    const clock = new ManualClock(Date.now() - 20 * DAY);
+    const own = await startOtterStorage({ memory: true, clock, console: { rotationAgeDays: 10, unusedDays: 50 } });
+    try {
+      const api = control(own);
+      await api.post("/v1/buckets", { name: "aged" });
+      const k = (await api.post("/v1/buckets/aged/access-keys", { label: "twenty-days" })).body;
+      clock.advance(20 * DAY);
+      const { cookie } = await consoleSession(own.consoleUrl!, own.token);
+      const page = await (await fetch(`${own.consoleUrl}buckets/aged`, { headers: { cookie } })).text();
+      const row = new RegExp(`<th scope="row"><code>${k.accessKeyId}</code></th>([\\s\\S]*?)</tr>`).exec(page)![1];
+      assert.match(row, /<span class="badge badge-old">Older than 10 days: rotate<\/span>/);
+      assert.doesNotMatch(row, /badge-unused/, "20 days unused is within 50");
+    } finally {
+      await own.stop();
+    }
   });
 
   it("console: false serves no console and reports consoleUrl null", async () => {
