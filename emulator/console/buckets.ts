@@ -85,7 +85,7 @@ ${formErrors(st.errors)}
 </section>
 <section aria-labelledby="hold-heading">
 <h2 id="hold-heading">Legal hold</h2>
-<p>While legal hold is on, no object can be deleted or overwritten and no new access keys can be issued.</p>
+<p>While legal hold is on, the S3 plane refuses writes and deletes, the bucket cannot be deleted, its lifecycle rules cannot change, and no new access keys or temporary credentials are issued.</p>
 <form method="post" action="${bucketUrl(b.name, "settings")}" class="stack">
   ${csrfField(ctx.csrf!)}
   <input type="hidden" name="setting" value="legalHold">
