@@ -11,6 +11,7 @@ import { startOtterStorage } from "./index";
 import * as fs from "fs";
 import { createLogger } from "./log";
 import { FaultConfigError, parseFaults } from "./faults";
+import { parseDays } from "../audit/flags";
 
 const USAGE = `Usage: otterstorage-local [options]
 
@@ -23,12 +24,16 @@ Options:
   --s3-port <port>        S3 data plane port (default 0 = any free port)
   --host <host>           Interface to listen on (default 127.0.0.1)
   --rate-limit <n>        Limit the Control API to n requests per second (429 with Retry-After beyond)
+  --no-console            Do not serve the web console (default: served at <control URL>/console/)
+  --rotation-age-days <n> Console: badge keys older than n days (default 90)
+  --unused-days <n>       Console: badge keys unused for more than n days (default 30)
   --faults <file.json>    Inject seeded faults (tests only), e.g. {"seed":1,"rules":[{"route":"POST /v1/buckets","p500":0.1}]}
   -h, --help              Show this help
 
 The account token is taken from OTTERSTORAGE_TOKEN, or generated on first start and kept (encrypted) in the data dir.
 On start, one JSON line is printed to stdout:
-  {"event":"ready","controlUrl":...,"s3Url":...,"region":"eu-mad","token":...,"dataDir":...}
+  {"event":"ready","controlUrl":...,"consoleUrl":...,"s3Url":...,"region":"eu-mad","token":...,"dataDir":...}
+(consoleUrl is null with --no-console). Sign in to the console with the token.
 followed by one log line per request. SIGINT/SIGTERM shut down cleanly (exit 0).
 `;
 
@@ -55,6 +60,9 @@ export function parseCli(argv: string[]) {
         host: { type: "string" },
         "rate-limit": { type: "string" },
         faults: { type: "string" },
+        "no-console": { type: "boolean" },
+        "rotation-age-days": { type: "string" },
+        "unused-days": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -85,8 +93,18 @@ export function parseCli(argv: string[]) {
       throw e;
     }
   }
+  const dayFlag = (flag: string, raw: string | undefined): number | undefined => {
+    if (raw === undefined) return undefined;
+    const d = parseDays(raw);
+    if ("error" in d) throw new UsageError(`${flag} ${d.error}`);
+    if (v["no-console"]) throw new UsageError(`${flag} sets a console badge; it cannot be combined with --no-console`);
+    return d.days;
+  };
+  const rotationAgeDays = dayFlag("--rotation-age-days", v["rotation-age-days"]);
+  const unusedDays = dayFlag("--unused-days", v["unused-days"]);
   return {
     help: false as const,
+    console: v["no-console"] ? (false as const) : { rotationAgeDays, unusedDays },
     memory: v.memory === true,
     dataDir: v.memory ? undefined : path.resolve(v["data-dir"] ?? path.join(os.homedir(), ".otterstorage-local")),
     controlPort: port("--control-port", v["control-port"]),
@@ -143,6 +161,7 @@ async function main(): Promise<void> {
       host: cfg.host,
       rateLimit: cfg.rateLimit,
       faults: cfg.faults,
+      console: cfg.console,
       log,
     });
   } catch (e) {
@@ -155,9 +174,10 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   process.stdout.write(
-    JSON.stringify({ event: "ready", controlUrl: h.controlUrl, s3Url: h.s3Url, region: h.region, token: h.token, dataDir: h.dataDir }) + "\n",
+    JSON.stringify({ event: "ready", controlUrl: h.controlUrl, consoleUrl: h.consoleUrl, s3Url: h.s3Url, region: h.region, token: h.token, dataDir: h.dataDir }) + "\n",
   );
   log.info(`Local OtterStorage ready: control API ${h.controlUrl}, S3 ${h.s3Url}, region ${h.region}, data ${h.dataDir ?? "in memory"}`);
+  log.info(h.consoleUrl ? `Console: ${h.consoleUrl} (sign in with the account token)` : "Console: off (--no-console)");
 }
 
 if (require.main === module) {

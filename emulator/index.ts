@@ -16,11 +16,13 @@ import { startS3Server } from "./s3/server";
 import { withKeyActivationDelay } from "./keyDelay";
 import { FaultInjector, FaultOptions, FaultStats, startFaultProxy } from "./faults";
 import type { LifecycleReport } from "./s3/lifecycle";
+import type { ConsoleOptions } from "./console";
 
 export { ManualClock, systemClock } from "./clock";
 export type { Clock } from "./clock";
 export { createLogger, silentLogger } from "./log";
 export type { Logger } from "./log";
+export type { ConsoleOptions } from "./console";
 export { Store } from "./store";
 
 export interface StartOptions {
@@ -48,10 +50,17 @@ export interface StartOptions {
    * (and the `endpoint` of answers) are then the proxies' URLs, on controlPort/s3Port.
    */
   faults?: FaultOptions;
+  /**
+   * The web console at `<controlUrl>/console/` (emulator/console/): on by default; `false` turns it off; an object
+   * sets the badge thresholds (`rotationAgeDays`, default 90; `unusedDays`, default 30).
+   */
+  console?: boolean | ConsoleOptions;
 }
 
 export interface OtterStorage {
   controlUrl: string;
+  /** `<controlUrl>/console/`, or null with `console: false`. */
+  consoleUrl: string | null;
   s3Url: string;
   region: string;
   token: string;
@@ -74,6 +83,14 @@ function checkPort(name: string, v: number | undefined): number {
   const p = v ?? 0;
   if (!Number.isInteger(p) || p < 0 || p > 65535) throw new RangeError(`${name} must be an integer port 0..65535 (0 = any free port); got ${String(v)}`);
   return p;
+}
+
+function checkConsole(c: ConsoleOptions): ConsoleOptions {
+  for (const k of ["rotationAgeDays", "unusedDays"] as const) {
+    const v = c[k];
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < 0)) throw new RangeError(`console.${k} must be a number of days >= 0; got ${String(v)}`);
+  }
+  return c;
 }
 
 export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterStorage> {
@@ -126,16 +143,18 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
       return p.url;
     };
 
+    const consoleOpts = opts.console === false ? false : opts.console === true || opts.console === undefined ? {} : checkConsole(opts.console);
     const s3 = await startS3Server({ store: s3Store, objects, host, port: proxied("s3") ? 0 : s3Port, region, log });
     cleanups.push(() => s3.close());
     const s3Url = await behindFaults("s3", s3.url, s3Port);
-    const control = await startControlServer({ store, objects, token, s3Url, region, host, port: proxied("control") ? 0 : controlPort, log, rateLimit: opts.rateLimit });
+    const control = await startControlServer({ store, objects, token, s3Url, region, host, port: proxied("control") ? 0 : controlPort, log, rateLimit: opts.rateLimit, console: consoleOpts });
     cleanups.push(() => control.close());
     const controlUrl = await behindFaults("control", control.url, controlPort);
 
     let stopping: Promise<void> | undefined;
     return {
       controlUrl,
+      consoleUrl: consoleOpts ? `${controlUrl}/console/` : null,
       s3Url,
       region,
       token,

@@ -3,7 +3,8 @@
  * request. It never receives headers: callers hand it a method, a URL and a status, and the URL's query string is
  * redacted here (presigned URLs carry X-Amz-Signature / X-Amz-Security-Token / X-Amz-Credential). As a second
  * line of defence every line goes through `redactText`, which masks bearer tokens, signatures, session tokens and
- * anything shaped like a secret access key (40 alphanumerics).
+ * anything shaped like a secret access key (40 alphanumerics). Request bodies (JSON or the console's form posts) are
+ * never handed to the logger; the patterns cover their field names anyway.
  */
 import { Clock, systemClock, isoTime } from "./clock";
 
@@ -66,6 +67,9 @@ const TEXT_PATTERNS: Array<[RegExp, string]> = [
   [/(X-Amz-Signature=)[^&\s]+/gi, "$1REDACTED"],
   [/(X-Amz-Security-Token[=:]\s*)[^&\s]+/gi, "$1REDACTED"],
   [/(secretAccessKey|sessionToken|token)("?\s*[:=]\s*"?)[^"\s,&}]+/g, "$1$2REDACTED"],
+  // The console's form fields and session cookie, and the credential snippets of its new-key panel
+  // (emulator/console/): AWS CLI profile lines and AWS_* environment variables.
+  [/(aws_secret_access_key|aws_session_token|secret_access_key|session_token|_csrf|otterstorage_console)(\s*"?\s*[:=]\s*"?)[^"\s,&};]+/gi, "$1$2REDACTED"],
   [/(?<![A-Za-z0-9])[A-Za-z0-9]{40}(?![A-Za-z0-9])/g, "REDACTED"],
 ];
 

@@ -20,7 +20,11 @@ describe("otterstorage-local (CLI)", function () {
     dirs.push(dir);
     const r = await startCli(["--data-dir", dir]);
     children.push(r.child);
-    assert.deepEqual(Object.keys(r.ready), ["event", "controlUrl", "s3Url", "region", "token", "dataDir"]);
+    assert.deepEqual(Object.keys(r.ready), ["event", "controlUrl", "consoleUrl", "s3Url", "region", "token", "dataDir"]);
+    assert.equal(r.ready.consoleUrl, `${r.ready.controlUrl}/console/`);
+    const signIn = await fetch(`${r.ready.consoleUrl}sign-in`);
+    assert.equal(signIn.status, 200);
+    assert.match(await signIn.text(), /<label for="token">Account token<\/label>/);
     assert.equal(r.ready.event, "ready");
     assert.equal(r.ready.region, "eu-mad");
     assert.equal(r.ready.dataDir, dir);
@@ -37,6 +41,7 @@ describe("otterstorage-local (CLI)", function () {
     const [, ...logLines] = r.stdout().trim().split("\n");
     assert.ok(logLines.some((l) => /POST \/v1\/buckets\/cli-bucket\/access-keys 201/.test(l)), logLines.join("\n"));
     assert.ok(logLines.some((l) => / 401 /.test(l)));
+    assert.ok(logLines.some((l) => l.includes(`Console: ${r.ready.consoleUrl} (sign in with the account token)`)), "the human output names the console URL");
     const logs = logLines.join("\n");
     for (const s of [String(r.ready.token), key.secretAccessKey, tmp.secretAccessKey, tmp.sessionToken, "wrong-token-1234"]) {
       assert.ok(!logs.includes(s), "a secret or token reached the log");
@@ -75,8 +80,18 @@ describe("otterstorage-local (CLI)", function () {
     assert.equal((await r.exited).code, 0);
   });
 
+  it("--no-console: consoleUrl is null, the human line says so, and /console/ is not served", async () => {
+    const r = await startCli(["--memory", "--no-console"]);
+    children.push(r.child);
+    assert.equal(r.ready.consoleUrl, null);
+    assert.equal((await fetch(`${r.ready.controlUrl}/console/sign-in`)).status, 404);
+    r.child.kill("SIGTERM");
+    assert.equal((await r.exited).code, 0);
+    assert.match(r.stdout(), /Console: off \(--no-console\)/);
+  });
+
   it("exits 2 with a clear message on a bad flag or a bad port", () => {
-    for (const args of [["--bogus"], ["--control-port", "http"], ["--s3-port", "70000"], ["--memory", "extra"]]) {
+    for (const args of [["--bogus"], ["--control-port", "http"], ["--s3-port", "70000"], ["--memory", "extra"], ["--rotation-age-days", "soon"], ["--no-console", "--unused-days", "3"]]) {
       const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 30_000 });
       assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
       assert.match(r.stderr, /^otterstorage-local: .+\nRun 'otterstorage-local --help' for usage\.\n$/);
@@ -101,7 +116,7 @@ describe("otterstorage-local (CLI)", function () {
   it("prints usage for --help and exits 0", () => {
     const r = spawnSync(process.execPath, [CLI, "--help"], { encoding: "utf8", timeout: 30_000 });
     assert.equal(r.status, 0);
-    for (const flag of ["--data-dir", "--memory", "--control-port", "--s3-port", "--host"]) assert.ok(r.stdout.includes(flag), flag);
+    for (const flag of ["--data-dir", "--memory", "--control-port", "--s3-port", "--host", "--no-console", "--rotation-age-days"]) assert.ok(r.stdout.includes(flag), flag);
   });
 
   it("starts with a #!/usr/bin/env node shebang", () => {

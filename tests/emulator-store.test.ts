@@ -121,6 +121,22 @@ describe("emulator clock and log", () => {
     assert.equal(redactUrl("/v1/buckets?limit=2"), "/v1/buckets?limit=2");
   });
 
+  it("masks the console's form bodies, session cookie and credential snippets, should any reach a log line", () => {
+    // Form posts (application/x-www-form-urlencoded), the session cookie, and the AWS CLI profile / env snippets of
+    // the console's new-key panel (emulator/console/pages.ts). Values are short on purpose: the name must do it.
+    const text = [
+      "token=acct-token-1&_csrf=csrf-value-1&label=ci-deploy",
+      "cookie: otterstorage_console=cookie-value-1",
+      "aws_secret_access_key = snippet-secret-1",
+      "aws_session_token = snippet-token-1",
+      'export AWS_SECRET_ACCESS_KEY="env-secret-1"',
+      'export AWS_SESSION_TOKEN="env-token-1"',
+    ].join("\n");
+    const out = redactText(text);
+    for (const s of ["acct-token-1", "csrf-value-1", "cookie-value-1", "snippet-secret-1", "snippet-token-1", "env-secret-1", "env-token-1"]) assert.ok(!out.includes(s), `${s} in ${out}`);
+    assert.ok(out.includes("label=ci-deploy"), "labels are not secret");
+  });
+
   it("masks bearer tokens, secrets and signatures in any text it logs", () => {
     const secret = "aB3xY9kLpQ7mN2vWcR5tZ8dF1gH4jK6sUe0oI2pL";
     const text = `Authorization: Bearer otk_abc123 Signature=deadbeef secret ${secret} {"sessionToken":"FQoGZX+/=="}`;

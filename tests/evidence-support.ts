@@ -33,7 +33,7 @@ export const CLI = path.resolve(__dirname, "..", "emulator", "cli.js");
 
 export interface CliProcess {
   child: ChildProcess;
-  ready: { event: "ready"; controlUrl: string; s3Url: string; region: string; token: string; dataDir: string | null };
+  ready: { event: "ready"; controlUrl: string; consoleUrl: string | null; s3Url: string; region: string; token: string; dataDir: string | null };
   /** Everything printed so far (the ready line included). */
   stdout(): string;
   stderr(): string;

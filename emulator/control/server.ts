@@ -22,6 +22,7 @@ import { ControlProblem, problemBody, validationFailed, zodFieldErrors } from ".
 import { RateLimiter, RateLimitOptions } from "./ratelimit";
 import * as buckets from "./buckets";
 import * as keys from "./accessKeys";
+import { ConsoleOptions, registerConsole } from "../console";
 
 export interface ControlServerOptions {
   store: Store;
@@ -37,6 +38,8 @@ export interface ControlServerOptions {
   rateLimit?: RateLimitOptions;
   /** Largest accepted JSON body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Serve the web console (emulator/console/) under /console/. Off unless given. */
+  console?: ConsoleOptions | false;
 }
 
 export interface ControlServer {
@@ -277,6 +280,8 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
       },
     });
   }
+
+  if (opts.console) registerConsole(app, { ...opts.console, token: opts.token, clock: store.clock, log });
 
   await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 0 });
   return {
