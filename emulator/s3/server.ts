@@ -187,7 +187,8 @@ export async function startS3Server(opts: S3ServerOptions): Promise<{ url: strin
       const regions = pathBucket && pathBucket.region !== region ? [region, pathBucket.region] : [region];
       const auth = await verifyRequest({ method, rawPath, query, headers: req.headers }, { store, regions });
       accessKeyId = auth.credential.accessKeyId;
-      const ctx: Ctx = { req, res, requestId, method, rawPath, query, bucket: parts.bucket, key: parts.key, auth, store, objects, region, operation: "" };
+      const incarnation = store.getBucket(auth.credential.bucket)?.incarnation;
+      const ctx: Ctx = { req, res, requestId, method, rawPath, query, bucket: parts.bucket, key: parts.key, auth, store, objects, region, operation: "", incarnation };
       const foreign = parts.bucket !== null && parts.bucket !== auth.credential.bucket;
       let r: Route;
       try {

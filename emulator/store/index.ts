@@ -131,14 +131,15 @@ export class Store {
       lifecycleRules: b.lifecycleRules.map((r) => ({ ...r })),
       tags: { ...b.tags },
       createdAt: this.clock.now(),
+      incarnation: crypto.randomBytes(16).toString("hex"),
     });
     this.db
       .prepare(
-        `INSERT INTO buckets (name, region, storage_class, versioning, object_lock, legal_hold, lifecycle_rules, tags, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO buckets (name, region, storage_class, versioning, object_lock, legal_hold, lifecycle_rules, tags, created_at, incarnation)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(rec.name, rec.region, rec.storageClass, rec.versioning, rec.objectLock ? JSON.stringify(rec.objectLock) : null,
-        rec.legalHold ? 1 : 0, JSON.stringify(rec.lifecycleRules), JSON.stringify(rec.tags), rec.createdAt);
+        rec.legalHold ? 1 : 0, JSON.stringify(rec.lifecycleRules), JSON.stringify(rec.tags), rec.createdAt, rec.incarnation);
     this.buckets.set(rec.name, rec);
     return rec;
   }

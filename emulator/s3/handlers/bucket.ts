@@ -1,7 +1,7 @@
 /** Service- and bucket-level operations: ListBuckets, HeadBucket, location, versioning, lifecycle, object lock. */
 import { LifecycleRule } from "../../../api/schemas";
 import type { LifecycleRule as LifecycleRuleT } from "../../../api/schemas";
-import { assertWritable, bucketOf, readXml, sendEmpty, sendXml, type Ctx } from "../context";
+import { assertWritable, authorizedBucket, bucketOf, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import { Errors, S3Error } from "../errors";
 import { OWNER_XML, S3_NS, asArray, el, isoDate } from "../xml";
 
@@ -49,6 +49,7 @@ export async function putBucketVersioning(ctx: Ctx): Promise<void> {
   if (status === "Suspended" && b.objectLock) {
     throw new S3Error("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.");
   }
+  authorizedBucket(ctx); // the body was read after authentication: re-check before the change
   ctx.store.updateBucket(b.name, { versioning: status });
   sendEmpty(ctx, 200);
 }
@@ -100,6 +101,7 @@ export async function putBucketLifecycle(ctx: Ctx): Promise<void> {
   if (rules.length === 0) throw Errors.malformedXml("A LifecycleConfiguration needs at least one <Rule>.");
   if (rules.length > 1000) throw Errors.malformedXml("At most 1000 rules.");
   if (new Set(rules.map((r) => r.id)).size !== rules.length) throw Errors.invalidArgument("ID", "", "Rule ID must be unique. Found same ID for more than one rule.");
+  authorizedBucket(ctx); // the body was read after authentication: re-check before the change
   ctx.store.updateBucket(b.name, { lifecycleRules: rules });
   sendEmpty(ctx, 200);
 }
@@ -121,6 +123,7 @@ export function getBucketLifecycle(ctx: Ctx): void {
 export function deleteBucketLifecycle(ctx: Ctx): void {
   const b = bucketOf(ctx);
   assertWritable(b);
+  authorizedBucket(ctx);
   ctx.store.updateBucket(b.name, { lifecycleRules: [] });
   sendEmpty(ctx, 204);
 }

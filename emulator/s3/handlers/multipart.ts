@@ -1,7 +1,7 @@
 /** Multipart uploads: Create, UploadPart, Complete, Abort, ListParts, ListMultipartUploads. */
 import { createHash } from "node:crypto";
 import { receiveBody, spoolFiles } from "../body";
-import { assertWritable, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
+import { assertWritable, authorizedBucket, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import { Errors, S3Error } from "../errors";
 import type { UploadRecord } from "../objects";
 import { OWNER_XML, S3_NS, asArray, el, isoDate } from "../xml";
@@ -25,7 +25,7 @@ export async function createMultipartUpload(ctx: Ctx): Promise<void> {
   assertWritable(b);
   assertKey(ctx.key as string);
   const { contentType, meta } = metaFromRequest(ctx);
-  const u = await ctx.objects.commit(() => ctx.objects.createUpload(b.name, ctx.key as string, contentType, meta));
+  const u = await ctx.objects.commit(() => (authorizedBucket(ctx), ctx.objects.createUpload(b.name, ctx.key as string, contentType, meta)));
   sendXml(ctx, `<InitiateMultipartUploadResult xmlns="${S3_NS}">${el("Bucket", b.name)}${el("Key", u.key)}${el("UploadId", u.uploadId)}</InitiateMultipartUploadResult>`);
 }
 
@@ -41,8 +41,8 @@ export async function uploadPart(ctx: Ctx): Promise<void> {
   const body = await receiveBody(ctx.req, ctx.auth, ctx.objects, MAX_PART_BYTES);
   const durable = await ctx.objects.install(body.tmp as string, body.size, body.md5); // parts are always files (inlineMax 0)
   await ctx.objects.commit(() => {
-    // The upload may have been aborted or completed, or the hold set, while the bytes streamed in.
-    assertWritable(bucketOf(ctx));
+    // The upload may have been aborted or completed, the key revoked or the hold set, while the bytes streamed in.
+    authorizedBucket(ctx);
     if (!ctx.objects.getUpload(u.uploadId)) throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
     ctx.objects.putPart(u.uploadId, Number(raw), durable, body.checksum ? `${body.checksum.algorithm}:${body.checksum.value}` : null);
   }).catch((e) => {
@@ -85,8 +85,7 @@ export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
   const joined = await spoolFiles(ctx.objects, chosen.filter((p) => p.size > 0).map((p) => ({ path: ctx.objects.filePath(p.file) })));
   const durable = await ctx.objects.install(joined.tmp, joined.size, etag);
   const v = await ctx.objects.commit(() => {
-    const now = bucketOf(ctx);
-    assertWritable(now);
+    const now = authorizedBucket(ctx);
     if (!ctx.objects.getUpload(u.uploadId)) throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
     const nv = ctx.objects.putVersion(b.name, u.key, now.versioning,
       { size: joined.size, etag, contentType: u.contentType, meta: { ...u.meta, partsCount: chosen.length }, body: durable },
@@ -106,7 +105,7 @@ export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
 export async function abortMultipartUpload(ctx: Ctx): Promise<void> {
   bucketOf(ctx);
   const u = uploadOf(ctx);
-  await ctx.objects.commit(() => ctx.objects.removeUpload(u.uploadId));
+  await ctx.objects.commit(() => (authorizedBucket(ctx), ctx.objects.removeUpload(u.uploadId)));
   sendEmpty(ctx, 204);
 }
 

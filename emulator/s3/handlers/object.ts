@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { receiveBody, spoolFiles } from "../body";
-import { assertWritable, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
+import { assertWritable, authorizedBucket, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import type { BucketRecord } from "../contract";
 import { Errors, S3Error } from "../errors";
 import { INLINE_MAX_BYTES, NULL_VERSION, type DurableBody, type ObjectVersion, type StoredMeta } from "../objects";
@@ -64,8 +64,7 @@ export async function putObject(ctx: Ctx): Promise<void> {
     : await ctx.objects.install(body.tmp as string, body.size, body.md5);
   if (body.checksum) meta.checksum = body.checksum;
   const v = await ctx.objects.commit(() => {
-    const now = bucketOf(ctx);
-    assertWritable(now); // the hold may have been set while the body streamed in
+    const now = authorizedBucket(ctx); // revoked, expired, bucket re-created or held while the body streamed in
     return ctx.objects.putVersion(b.name, key, now.versioning, { size: body.size, etag: body.md5, contentType, meta, body: durable }, retainUntilFor(now, ctx.store.clock.now()));
   }).catch((e) => {
     ctx.objects.unlinkLater([durable.file]);
@@ -225,7 +224,7 @@ function deleteOne(ctx: Ctx, b: BucketRecord, key: string, versionId: string | u
 export async function deleteObject(ctx: Ctx): Promise<void> {
   const b = bucketOf(ctx);
   assertWritable(b);
-  const r = await ctx.objects.commit(() => deleteOne(ctx, b, ctx.key as string, q(ctx, "versionId")));
+  const r = await ctx.objects.commit(() => deleteOne(ctx, authorizedBucket(ctx), ctx.key as string, q(ctx, "versionId")));
   const headers: Record<string, string> = {};
   if (r.versionId) headers["x-amz-version-id"] = r.versionId;
   if (r.deleteMarker) headers["x-amz-delete-marker"] = "true";
@@ -242,6 +241,7 @@ export async function deleteObjects(ctx: Ctx): Promise<void> {
   if (items.length > 1000) throw Errors.malformedXml("At most 1000 <Object> elements per request.");
   let out = `<DeleteResult xmlns="${S3_NS}">`;
   await ctx.objects.commit(() => {
+  const live = authorizedBucket(ctx);
   for (const item of items) {
     const key = typeof item.Key === "string" ? item.Key : undefined;
     const versionId = typeof item.VersionId === "string" && item.VersionId !== "" ? item.VersionId : undefined;
@@ -250,7 +250,7 @@ export async function deleteObjects(ctx: Ctx): Promise<void> {
       continue;
     }
     try {
-      const r = deleteOne(ctx, b, key, versionId);
+      const r = deleteOne(ctx, live, key, versionId);
       if (!quiet) {
         out += `<Deleted>${el("Key", key)}${versionId ? el("VersionId", versionId) : ""}` +
           `${r.deleteMarker ? "<DeleteMarker>true</DeleteMarker>" : ""}${r.deleteMarker && !versionId ? el("DeleteMarkerVersionId", r.versionId) : ""}</Deleted>`;
@@ -309,8 +309,7 @@ async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
   const copied = { size: durable.size, md5: durable.md5 };
   const { contentType, meta } = directive === "REPLACE" ? metaFromRequest(ctx) : { contentType: v.contentType, meta: { user: v.meta.user, headers: v.meta.headers } as StoredMeta };
   const nv = await ctx.objects.commit(() => {
-    const now = bucketOf(ctx);
-    assertWritable(now);
+    const now = authorizedBucket(ctx);
     return ctx.objects.putVersion(b.name, ctx.key as string, now.versioning, { size: copied.size, etag: copied.md5, contentType, meta, body: durable }, retainUntilFor(now, ctx.store.clock.now()));
   }).catch((e) => {
     ctx.objects.unlinkLater([durable.file]);
