@@ -6,7 +6,10 @@
  * commit).
  */
 import * as assert from "node:assert/strict";
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
 import { ManualClock } from "../emulator";
 import { control, useEmulator } from "./support/emulator";
 import { bucketWithKey, codeOf, heldRequest, raw, sdk, signed } from "./s3-support";
@@ -36,4 +39,65 @@ describe("S3 writes in flight lose their authorization", function () {
       Object.assign(old, fresh);
     }
   });
+
+  it("after a revoke's 204, a PUT, an UploadPart, a CompleteMultipartUpload and a DeleteObjects opened earlier are all refused", async () => {
+    const B = "revoked-in-flight";
+    const k = await bucketWithKey(os(), B);
+    const admin = await bucketKeyOf(B);
+    const s3 = sdk(os(), admin);
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: B, Key: "keep.txt", Body: "keep" }));
+      const up = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "big.bin" }));
+      const part = Buffer.alloc(5 * MiB, 1);
+      const p1 = await s3.send(new UploadPartCommand({ Bucket: B, Key: "big.bin", UploadId: up.UploadId, PartNumber: 1, Body: part }));
+      const completeXml = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${p1.ETag}</ETag></Part></CompleteMultipartUpload>`;
+      const held = [
+        await heldRequest(os(), k, "PUT", `/${B}/small.txt`, "tiny"),
+        await heldRequest(os(), k, "PUT", `/${B}/large.bin`, Buffer.alloc(MiB, 2)),
+        await heldRequest(os(), k, "PUT", `/${B}/big.bin`, part, { query: { partNumber: "2", uploadId: up.UploadId! } }),
+        await heldRequest(os(), k, "POST", `/${B}/big.bin`, completeXml, { query: { uploadId: up.UploadId! } }),
+        await heldRequest(os(), k, "POST", `/${B}`, `<Delete><Object><Key>keep.txt</Key></Object></Delete>`, { query: { delete: "" } }),
+      ];
+      assert.equal((await control(os()).delete(`/v1/buckets/${B}/access-keys/${k.accessKeyId}`)).status, 204);
+      for (const h of held) {
+        const r = await h.finish();
+        assert.equal(r.status, 403, r.body);
+        assert.equal(codeOf(r.body), "InvalidAccessKeyId");
+      }
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: B }));
+      assert.deepEqual(listed.Contents?.map((o) => o.Key), ["keep.txt"], "nothing written, nothing deleted");
+      const parts = await s3.send(new ListPartsCommand({ Bucket: B, Key: "big.bin", UploadId: up.UploadId }));
+      assert.deepEqual(parts.Parts?.map((p) => p.PartNumber), [1], "part 2 was not stored and the upload was not completed");
+      await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: "big.bin", UploadId: up.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }] } }));
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it("a temporary credential's PUT started before expiry and finished after it is refused with ExpiredToken", async () => {
+    const B = "expiring-in-flight";
+    const admin = await bucketWithKey(os(), B);
+    const t = await control(os()).post(`/v1/buckets/${B}/temporary-credentials`, { durationSeconds: 900 });
+    assert.equal(t.status, 201, JSON.stringify(t.body));
+    const temp = { bucket: B, accessKeyId: t.body.accessKeyId, secretAccessKey: t.body.secretAccessKey, sessionToken: t.body.sessionToken };
+    const held = await heldRequest(os(), temp, "PUT", `/${B}/late.bin`, Buffer.alloc(MiB, 3));
+    const before = clock.now();
+    clock.advance(3600_000);
+    const r = await held.finish();
+    assert.equal(r.status, 403, r.body);
+    assert.equal(codeOf(r.body), "ExpiredToken");
+    clock.set(before); // back to the host's time, which the SDK client below signs with
+    const s3 = sdk(os(), admin);
+    try {
+      assert.equal((await s3.send(new ListObjectsV2Command({ Bucket: B }))).KeyCount, 0);
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  /** A second key of the bucket, to look at the result after the first one is revoked. */
+  async function bucketKeyOf(bucket: string) {
+    const k = await control(os()).post(`/v1/buckets/${bucket}/access-keys`, { label: "observer" });
+    return { bucket, accessKeyId: k.body.accessKeyId as string, secretAccessKey: k.body.secretAccessKey as string };
+  }
 });

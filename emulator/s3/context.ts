@@ -52,7 +52,14 @@ export function bucketOf(ctx: Ctx): BucketRecord {
  * this check and the rows it guards. Returns the bucket as it is now; throws the error a new request would get.
  */
 export function authorizedBucket(ctx: Ctx): BucketRecord {
-  const b = ctx.store.getBucket(ctx.bucket as string);
+  const id = ctx.auth.credential.accessKeyId;
+  const cred = ctx.store.resolveCredential(id);
+  if (!cred) throw new S3Error("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records: it was revoked while this request was in flight.", { AWSAccessKeyId: id });
+  if (cred.kind === "temporary" && cred.expiresAt !== undefined && ctx.store.clock.now() >= cred.expiresAt) {
+    throw new S3Error("ExpiredToken", "The provided token has expired: the temporary credential expired while this request was in flight.");
+  }
+  if (cred.bucket !== ctx.bucket) throw Errors.foreignBucket(ctx.bucket as string);
+  const b = ctx.store.getBucket(cred.bucket);
   if (!b || b.incarnation !== ctx.incarnation) throw new S3Error("NoSuchBucket", "The specified bucket does not exist: it was deleted while this request was in flight.", { BucketName: ctx.bucket as string });
   assertWritable(b);
   return b;
