@@ -101,3 +101,51 @@ describe("S3 writes in flight lose their authorization", function () {
     return { bucket, accessKeyId: k.body.accessKeyId as string, secretAccessKey: k.body.secretAccessKey as string };
   }
 });
+
+describe("S3 conditional writes are atomic: of two overlapping ones, exactly one wins", function () {
+  const os = useEmulator();
+  const B = "conditional-writes";
+  let k: Awaited<ReturnType<typeof bucketWithKey>>;
+  before(async () => {
+    k = await bucketWithKey(os(), B);
+  });
+
+  for (const size of [100, 2 * MiB]) {
+    it(`two overlapping If-None-Match: * PUTs (${size} bytes): one 200, one 412, and the acknowledged create is what is stored`, async () => {
+      const key = `create-once-${size}`;
+      const a = await heldRequest(os(), k, "PUT", `/${B}/${key}`, Buffer.alloc(size, "a"), { headers: { "if-none-match": "*" } });
+      const b = await heldRequest(os(), k, "PUT", `/${B}/${key}`, Buffer.alloc(size, "b"), { headers: { "if-none-match": "*" } });
+      const [ra, rb] = await Promise.all([a.finish(), b.finish()]);
+      const statuses = [ra.status, rb.status].sort();
+      assert.deepEqual(statuses, [200, 412], `${ra.body} ${rb.body}`);
+      const winner = ra.status === 200 ? "a" : "b";
+      const loser = ra.status === 200 ? rb : ra;
+      assert.equal(codeOf(loser.body), "PreconditionFailed");
+      const s3 = sdk(os(), k);
+      try {
+        const got = await s3.send(new GetObjectCommand({ Bucket: B, Key: key }));
+        assert.equal(Buffer.from(await got.Body!.transformToByteArray()).equals(Buffer.alloc(size, winner)), true, "the winner's bytes");
+      } finally {
+        s3.destroy();
+      }
+    });
+  }
+
+  it("two overlapping If-Match PUTs against the same ETag: one 200, one 412; If-Match on a missing key is NoSuchKey", async () => {
+    const s3 = sdk(os(), k);
+    try {
+      const first = await s3.send(new PutObjectCommand({ Bucket: B, Key: "swap", Body: "v0" }));
+      const a = await heldRequest(os(), k, "PUT", `/${B}/swap`, "va", { headers: { "if-match": first.ETag! } });
+      const b = await heldRequest(os(), k, "PUT", `/${B}/swap`, "vb", { headers: { "if-match": first.ETag! } });
+      const [ra, rb] = await Promise.all([a.finish(), b.finish()]);
+      assert.deepEqual([ra.status, rb.status].sort(), [200, 412], `${ra.body} ${rb.body}`);
+      const got = await s3.send(new GetObjectCommand({ Bucket: B, Key: "swap" }));
+      assert.equal(await got.Body!.transformToString(), ra.status === 200 ? "va" : "vb");
+      const missing = await heldRequest(os(), k, "PUT", `/${B}/never-there`, "x", { headers: { "if-match": first.ETag! } }).then((h) => h.finish());
+      assert.equal(missing.status, 404);
+      assert.equal(codeOf(missing.body), "NoSuchKey");
+    } finally {
+      s3.destroy();
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { Errors, S3Error } from "../errors";
 import type { UploadRecord } from "../objects";
 import { OWNER_XML, S3_NS, asArray, el, isoDate } from "../xml";
 import { maxKeysOf } from "./list";
-import { assertKey, metaFromRequest, retainUntilFor } from "./object";
+import { assertKey, checkWriteConditions, metaFromRequest, retainUntilFor } from "./object";
 
 /** AWS limits: parts 1..10000, every part but the last at least 5 MiB, at most 5 GiB each. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -58,6 +58,7 @@ export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
   const b = bucketOf(ctx);
   assertWritable(b);
   const u = uploadOf(ctx);
+  checkWriteConditions(ctx, b.name, u.key);
   const { doc } = await readXml(ctx, "CompleteMultipartUpload");
   const listed = asArray(doc.Part as Record<string, unknown> | Record<string, unknown>[]);
   if (listed.length === 0) throw Errors.malformedXml("CompleteMultipartUpload needs at least one <Part>.");
@@ -87,6 +88,7 @@ export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
   const v = await ctx.objects.commit(() => {
     const now = authorizedBucket(ctx);
     if (!ctx.objects.getUpload(u.uploadId)) throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
+    checkWriteConditions(ctx, b.name, u.key);
     const nv = ctx.objects.putVersion(b.name, u.key, now.versioning,
       { size: joined.size, etag, contentType: u.contentType, meta: { ...u.meta, partsCount: chosen.length }, body: durable },
       retainUntilFor(now, ctx.store.clock.now()));

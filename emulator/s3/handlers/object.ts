@@ -54,10 +54,7 @@ export async function putObject(ctx: Ctx): Promise<void> {
   assertKey(key);
   if (h(ctx, "x-amz-copy-source") !== undefined) return copyObject(ctx, b);
   const { contentType, meta } = metaFromRequest(ctx);
-  if (h(ctx, "if-none-match") === "*") {
-    const cur = ctx.objects.get(b.name, key);
-    if (cur && !cur.deleteMarker) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-None-Match" });
-  }
+  checkWriteConditions(ctx, b.name, key); // early, so a doomed upload is refused before its body is sent
   const body = await receiveBody(ctx.req, ctx.auth, ctx.objects, undefined, INLINE_MAX_BYTES);
   const durable: DurableBody = body.inline
     ? { file: null, inline: body.inline, size: body.size, md5: body.md5 }
@@ -65,6 +62,7 @@ export async function putObject(ctx: Ctx): Promise<void> {
   if (body.checksum) meta.checksum = body.checksum;
   const v = await ctx.objects.commit(() => {
     const now = authorizedBucket(ctx); // revoked, expired, bucket re-created or held while the body streamed in
+    checkWriteConditions(ctx, b.name, key); // and again here: another write may have landed meanwhile
     return ctx.objects.putVersion(b.name, key, now.versioning, { size: body.size, etag: body.md5, contentType, meta, body: durable }, retainUntilFor(now, ctx.store.clock.now()));
   }).catch((e) => {
     ctx.objects.unlinkLater([durable.file]);
@@ -73,6 +71,27 @@ export async function putObject(ctx: Ctx): Promise<void> {
   const headers: Record<string, string> = { ETag: etagHeader(v.etag), ...versionHeader(b, v.versionId) };
   if (body.checksum) headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
   sendEmpty(ctx, 200, headers);
+}
+
+/**
+ * Conditional writes (PutObject, CompleteMultipartUpload): If-None-Match: * = create only, If-Match = replace only
+ * that ETag (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html). Checked again inside
+ * the commit, so of two overlapping conditional writes exactly one wins and the other gets 412.
+ */
+export function checkWriteConditions(ctx: Ctx, bucket: string, key: string): void {
+  const ifNoneMatch = h(ctx, "if-none-match");
+  const ifMatch = h(ctx, "if-match");
+  if (ifNoneMatch === undefined && ifMatch === undefined) return;
+  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== "*") {
+    throw new S3Error("NotImplemented", "If-None-Match on a write only supports '*' (create only); to replace one version use If-Match: <etag>.");
+  }
+  const cur = ctx.objects.get(bucket, key);
+  const exists = cur !== undefined && !cur.deleteMarker;
+  if (ifNoneMatch !== undefined && exists) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-None-Match" });
+  if (ifMatch !== undefined) {
+    if (!exists) throw new S3Error("NoSuchKey", undefined, { Key: key });
+    if (!etagMatches(ifMatch, cur.etag)) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-Match" });
+  }
 }
 
 function findVersion(ctx: Ctx, b: BucketRecord): { v: ObjectVersion; versionId: string | undefined } {
