@@ -1,42 +1,11 @@
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { useEmulator } from "./support/emulator";
 import { bucketWithKey, type BucketKey } from "./s3-support";
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], env: Record<string, string>, cwd?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env, cwd, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-function which(bin: string): boolean {
-  return (process.env.PATH ?? "").split(path.delimiter).some((d) => fs.existsSync(path.join(d, bin)));
-}
-
-/** A clean environment: no host AWS settings leak in. */
-function baseEnv(dir: string): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "",
-    HOME: dir,
-    AWS_CONFIG_FILE: path.join(dir, "config"),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "credentials"),
-    AWS_EC2_METADATA_DISABLED: "true",
-    PYTHONWARNINGS: "ignore",
-  };
-}
+import { baseEnv, run, which } from "./support/cli";
 
 describe("S3 with the AWS CLI, boto3 and curl, as the OtterStorage key page shows", function () {
   this.timeout(120_000);

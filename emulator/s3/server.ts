@@ -115,7 +115,7 @@ function route(ctx: Ctx): Route {
     case "PUT":
       if (has(ctx, "uploadId") || has(ctx, "partNumber")) {
         if (!has(ctx, "uploadId") || !has(ctx, "partNumber")) throw new S3Error("InvalidRequest", "UploadPart needs both partNumber and uploadId.");
-        return { op: "UploadPart", fn: mp.uploadPart };
+        return { op: ctx.req.headers["x-amz-copy-source"] !== undefined ? "UploadPartCopy" : "UploadPart", fn: mp.uploadPart };
       }
       return { op: ctx.req.headers["x-amz-copy-source"] !== undefined ? "CopyObject" : "PutObject", fn: objectOps.putObject };
     case "DELETE":

@@ -1,12 +1,13 @@
 /** Multipart uploads: Create, UploadPart, Complete, Abort, ListParts, ListMultipartUploads. */
 import { createHash } from "node:crypto";
-import { receiveBody, spoolFiles } from "../body";
+import { receiveBody, spool, spoolFiles } from "../body";
 import { assertWritable, authorizedBucket, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
+import type { BucketRecord } from "../contract";
 import { Errors, S3Error } from "../errors";
-import type { UploadRecord } from "../objects";
+import type { DurableBody, UploadRecord } from "../objects";
 import { OWNER_XML, S3_NS, asArray, el, isoDate } from "../xml";
 import { maxKeysOf } from "./list";
-import { assertKey, checkWriteConditions, metaFromRequest, retainUntilFor } from "./object";
+import { assertKey, checkWriteConditions, copySourceOf, metaFromRequest, retainUntilFor } from "./object";
 
 /** AWS limits: parts 1..10000, every part but the last at least 5 MiB, at most 5 GiB each. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -36,8 +37,8 @@ export async function uploadPart(ctx: Ctx): Promise<void> {
   if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PARTS) {
     throw Errors.invalidArgument("partNumber", raw, `Part number must be an integer between 1 and ${MAX_PARTS}, inclusive`);
   }
-  if (h(ctx, "x-amz-copy-source") !== undefined) throw new S3Error("NotImplemented", "UploadPartCopy is not supported by Local OtterStorage; upload the part's bytes instead.");
   const u = uploadOf(ctx);
+  if (h(ctx, "x-amz-copy-source") !== undefined) return uploadPartCopy(ctx, b, u, Number(raw));
   const body = await receiveBody(ctx.req, ctx.auth, ctx.objects, MAX_PART_BYTES);
   const durable = await ctx.objects.install(body.tmp as string, body.size, body.md5); // parts are always files (inlineMax 0)
   await ctx.objects.commit(() => {
@@ -52,6 +53,49 @@ export async function uploadPart(ctx: Ctx): Promise<void> {
   const headers: Record<string, string> = { ETag: etagHeader(body.md5) };
   if (body.checksum) headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
   sendEmpty(ctx, 200, headers);
+}
+
+/** x-amz-copy-source-range: bytes=first-last, both given, inside the source (AWS's only accepted form). */
+function copyRange(header: string | undefined, size: number): { start: number; end: number } | null {
+  if (header === undefined) return null;
+  const m = /^bytes=(\d+)-(\d+)$/.exec(header.trim());
+  if (!m) throw Errors.invalidArgument("x-amz-copy-source-range", header, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy");
+  const start = Number(m[1]);
+  const end = Number(m[2]);
+  if (end < start || end >= size) {
+    throw Errors.invalidArgument("x-amz-copy-source-range", header, `Range specified is not valid for source object of size: ${size}`);
+  }
+  return { start, end };
+}
+
+/** UploadPartCopy: a part made from (a byte range of) an object of the same bucket. */
+async function uploadPartCopy(ctx: Ctx, b: BucketRecord, u: UploadRecord, partNumber: number): Promise<void> {
+  const { src, v } = copySourceOf(ctx, b);
+  const range = copyRange(h(ctx, "x-amz-copy-source-range"), v.size);
+  const start = range?.start ?? 0;
+  const end = range?.end ?? v.size - 1;
+  const length = v.size === 0 ? 0 : end - start + 1;
+  if (length > MAX_PART_BYTES) throw new S3Error("EntityTooLarge", undefined, { ProposedSize: String(length), MaxSizeAllowed: String(MAX_PART_BYTES) });
+  let copied: { tmp: string; size: number; md5: string };
+  if (v.file === null) {
+    const bytes = (v.inline ?? Buffer.alloc(0)).subarray(start, start + length);
+    const md5 = createHash("md5").update(bytes).digest("hex");
+    copied = { ...(await spool(ctx.objects, (async function* () { yield bytes; })(), () => {})), md5 };
+  } else {
+    copied = await spoolFiles(ctx.objects, length === 0 ? [] : [{ path: ctx.objects.filePath(v.file), start, end }]);
+  }
+  const durable: DurableBody & { file: string } = await ctx.objects.install(copied.tmp, copied.size, copied.md5);
+  const part = await ctx.objects.commit(() => {
+    authorizedBucket(ctx);
+    if (!ctx.objects.getUpload(u.uploadId)) throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
+    return ctx.objects.putPart(u.uploadId, partNumber, durable, null);
+  }).catch((e) => {
+    ctx.objects.unlinkLater([durable.file]);
+    throw e;
+  });
+  const headers: Record<string, string> = {};
+  if (src.versionId) headers["x-amz-copy-source-version-id"] = src.versionId;
+  sendXml(ctx, `<CopyPartResult xmlns="${S3_NS}">${el("LastModified", isoDate(part.lastModified))}${el("ETag", `"${part.etag}"`)}</CopyPartResult>`, 200, headers);
 }
 
 export async function completeMultipartUpload(ctx: Ctx): Promise<void> {

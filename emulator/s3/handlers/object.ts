@@ -284,7 +284,7 @@ export async function deleteObjects(ctx: Ctx): Promise<void> {
 }
 
 /** x-amz-copy-source: [/]bucket/key[?versionId=…], URL-encoded. Only within the key's own bucket. */
-function parseCopySource(ctx: Ctx, raw: string): { bucket: string; key: string; versionId?: string } {
+export function parseCopySource(ctx: Ctx, raw: string): { bucket: string; key: string; versionId?: string } {
   let s = raw;
   let versionId: string | undefined;
   const qi = s.indexOf("?");
@@ -305,7 +305,12 @@ function parseCopySource(ctx: Ctx, raw: string): { bucket: string; key: string; 
   return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
 }
 
-async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
+/**
+ * The source version of CopyObject / UploadPartCopy (own bucket only), after the x-amz-copy-source-if-* conditions
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html): a failed condition is 412, and, as AWS
+ * does, If-Match true wins over If-Unmodified-Since false, If-None-Match false over If-Modified-Since true.
+ */
+export function copySourceOf(ctx: Ctx, b: BucketRecord): { src: ReturnType<typeof parseCopySource>; v: ObjectVersion } {
   const src = parseCopySource(ctx, h(ctx, "x-amz-copy-source") as string);
   if (src.bucket !== ctx.auth.credential.bucket) throw Errors.foreignBucket(src.bucket);
   const v = ctx.objects.get(b.name, src.key, src.versionId);
@@ -313,6 +318,21 @@ async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
     if (src.versionId !== undefined && v?.deleteMarker) throw new S3Error("InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.");
     throw new S3Error(src.versionId ? "NoSuchVersion" : "NoSuchKey", undefined, { Key: src.key });
   }
+  const lastModified = Math.floor(v.lastModified / 1000) * 1000;
+  const ifMatch = h(ctx, "x-amz-copy-source-if-match");
+  const ifNoneMatch = h(ctx, "x-amz-copy-source-if-none-match");
+  const ius = parseHttpDate(h(ctx, "x-amz-copy-source-if-unmodified-since"));
+  const ims = parseHttpDate(h(ctx, "x-amz-copy-source-if-modified-since"));
+  const fail = (c: string) => new S3Error("PreconditionFailed", undefined, { Condition: `x-amz-copy-source-${c}` });
+  if (ifMatch !== undefined && !etagMatches(ifMatch, v.etag)) throw fail("If-Match");
+  if (ifMatch === undefined && ius !== undefined && lastModified > ius) throw fail("If-Unmodified-Since");
+  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, v.etag)) throw fail("If-None-Match");
+  if (ifNoneMatch === undefined && ims !== undefined && lastModified <= ims) throw fail("If-Modified-Since");
+  return { src, v };
+}
+
+async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
+  const { src, v } = copySourceOf(ctx, b);
   const directive = (h(ctx, "x-amz-metadata-directive") ?? "COPY").toUpperCase();
   if (directive !== "COPY" && directive !== "REPLACE") throw Errors.invalidArgument("x-amz-metadata-directive", directive, "Unknown metadata directive: use COPY or REPLACE.");
   if (src.key === ctx.key && directive === "COPY" && !src.versionId && b.versioning === "Unversioned") {
