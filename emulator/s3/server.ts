@@ -14,6 +14,7 @@ import * as bucketOps from "./handlers/bucket";
 import { listObjectVersions, listObjectsV1, listObjectsV2 } from "./handlers/list";
 import * as mp from "./handlers/multipart";
 import * as objectOps from "./handlers/object";
+import * as tagging from "./handlers/tagging";
 import { startLifecycleTimer } from "./lifecycle";
 import { listen } from "../listen";
 import type { ObjectStore } from "./objects";
@@ -78,6 +79,7 @@ function route(ctx: Ctx): Route {
     throw new S3Error("MethodNotAllowed");
   }
   for (const k of Object.keys(ctx.query)) {
+    if (k === "tagging" && ctx.key !== null) continue; // object tagging is served; bucket tagging is not
     if (UNSUPPORTED.has(k)) throw new S3Error("NotImplemented", `The '${k}' sub-resource is not supported by OtterStorage.`);
   }
   if (ctx.key === null) {
@@ -108,17 +110,20 @@ function route(ctx: Ctx): Route {
   }
   switch (m) {
     case "GET":
+      if (has(ctx, "tagging")) return { op: "GetObjectTagging", fn: tagging.getObjectTagging };
       if (has(ctx, "uploadId")) return { op: "ListParts", fn: mp.listParts };
       return { op: "GetObject", fn: objectOps.getObject };
     case "HEAD":
       return { op: "HeadObject", fn: objectOps.headObject };
     case "PUT":
+      if (has(ctx, "tagging")) return { op: "PutObjectTagging", fn: tagging.putObjectTagging };
       if (has(ctx, "uploadId") || has(ctx, "partNumber")) {
         if (!has(ctx, "uploadId") || !has(ctx, "partNumber")) throw new S3Error("InvalidRequest", "UploadPart needs both partNumber and uploadId.");
         return { op: ctx.req.headers["x-amz-copy-source"] !== undefined ? "UploadPartCopy" : "UploadPart", fn: mp.uploadPart };
       }
       return { op: ctx.req.headers["x-amz-copy-source"] !== undefined ? "CopyObject" : "PutObject", fn: objectOps.putObject };
     case "DELETE":
+      if (has(ctx, "tagging")) return { op: "DeleteObjectTagging", fn: tagging.deleteObjectTagging };
       if (has(ctx, "uploadId")) return { op: "AbortMultipartUpload", fn: mp.abortMultipartUpload };
       return { op: "DeleteObject", fn: objectOps.deleteObject };
     case "POST":

@@ -7,6 +7,7 @@ import type { BucketRecord } from "../contract";
 import { Errors, S3Error } from "../errors";
 import { INLINE_MAX_BYTES, NULL_VERSION, type DurableBody, type ObjectVersion, type StoredMeta } from "../objects";
 import { S3_NS, asArray, el, httpDate, isoDate } from "../xml";
+import { tagsFromHeader } from "./tagging";
 
 const DAY_MS = 86_400_000;
 const STORED_HEADERS = ["cache-control", "content-disposition", "content-language", "expires"] as const;
@@ -36,7 +37,10 @@ export function metaFromRequest(ctx: Ctx): { contentType: string | null; meta: S
     const kept = enc.split(",").map((s) => s.trim()).filter((s) => s && s !== "aws-chunked");
     if (kept.length) headers["content-encoding"] = kept.join(",");
   }
-  return { contentType: h(ctx, "content-type") ?? null, meta: { user, headers } };
+  const meta: StoredMeta = { user, headers };
+  const tags = tagsFromHeader(h(ctx, "x-amz-tagging"));
+  if (tags && Object.keys(tags).length) meta.tags = tags;
+  return { contentType: h(ctx, "content-type") ?? null, meta };
 }
 
 export function retainUntilFor(b: BucketRecord, now: number): number | null {
@@ -169,6 +173,8 @@ function objectHeaders(ctx: Ctx, b: BucketRecord, v: ObjectVersion): Record<stri
   for (const [k, val] of Object.entries(v.meta.headers ?? {})) headers[k] = val;
   for (const [k, val] of Object.entries(v.meta.user ?? {})) headers[`x-amz-meta-${k}`] = val;
   if (v.meta.partsCount) headers["x-amz-mp-parts-count"] = String(v.meta.partsCount);
+  const tagCount = Object.keys(v.meta.tags ?? {}).length;
+  if (tagCount) headers["x-amz-tagging-count"] = String(tagCount);
   if (v.retainUntil !== null && b.objectLock) {
     headers["x-amz-object-lock-mode"] = b.objectLock.mode;
     headers["x-amz-object-lock-retain-until-date"] = isoDate(v.retainUntil);
@@ -346,7 +352,17 @@ async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
     durable = await ctx.objects.install(copied.tmp, copied.size, copied.md5);
   }
   const copied = { size: durable.size, md5: durable.md5 };
+  const tagDirective = (h(ctx, "x-amz-tagging-directive") ?? "COPY").toUpperCase();
+  if (tagDirective !== "COPY" && tagDirective !== "REPLACE") throw Errors.invalidArgument("x-amz-tagging-directive", tagDirective, "Unknown tagging directive: use COPY or REPLACE.");
   const { contentType, meta } = directive === "REPLACE" ? metaFromRequest(ctx) : { contentType: v.contentType, meta: { user: v.meta.user, headers: v.meta.headers } as StoredMeta };
+  // Tags follow x-amz-tagging-directive, independently of the metadata directive (as in S3).
+  delete meta.tags;
+  if (tagDirective === "COPY") {
+    if (v.meta.tags && Object.keys(v.meta.tags).length) meta.tags = { ...v.meta.tags };
+  } else {
+    const tags = tagsFromHeader(h(ctx, "x-amz-tagging"));
+    if (tags && Object.keys(tags).length) meta.tags = tags;
+  }
   const nv = await ctx.objects.commit(() => {
     const now = authorizedBucket(ctx);
     return ctx.objects.putVersion(b.name, ctx.key as string, now.versioning, { size: copied.size, etag: copied.md5, contentType, meta, body: durable }, retainUntilFor(now, ctx.store.clock.now()));
