@@ -10,6 +10,7 @@ export const S3_ERRORS = {
   AccessDenied: { status: 403, message: "Access Denied" },
   AuthorizationHeaderMalformed: { status: 400, message: "The authorization header is malformed." },
   AuthorizationQueryParametersError: { status: 400, message: "Error parsing the X-Amz-Credential parameter." },
+  BucketAlreadyOwnedByYou: { status: 409, message: "Your previous request to create the named bucket succeeded and you already own it." },
   BadDigest: { status: 400, message: "The Content-MD5 or checksum value that you specified did not match what the server received." },
   EntityTooSmall: { status: 400, message: "Your proposed upload is smaller than the minimum allowed object size." },
   EntityTooLarge: { status: 400, message: "Your proposed upload exceeds the maximum allowed object size." },

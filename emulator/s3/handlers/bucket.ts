@@ -13,8 +13,15 @@ export function listBuckets(ctx: Ctx): void {
   sendXml(ctx, `<ListAllMyBucketsResult xmlns="${S3_NS}">${OWNER_XML}<Buckets>${bucket}</Buckets></ListAllMyBucketsResult>`);
 }
 
-/** Buckets are made and removed through the Control API; a bucket key cannot do either. */
-export function createBucket(_ctx: Ctx): void {
+/**
+ * Buckets are made and removed through the Control API; a bucket key cannot do either. CreateBucket of the key's
+ * own bucket answers what S3 answers its owner, BucketAlreadyOwnedByYou: tools that "make sure the bucket exists"
+ * before writing (rclone copy/copyto, s3fs, Terraform-style checks) treat that as success.
+ */
+export function createBucket(ctx: Ctx): void {
+  if (ctx.bucket === ctx.auth.credential.bucket && ctx.store.getBucket(ctx.bucket)) {
+    throw new S3Error("BucketAlreadyOwnedByYou", undefined, { BucketName: ctx.bucket });
+  }
   throw new S3Error("AccessDenied", "Access Denied: access keys are bound to one bucket and cannot create buckets; create buckets through the Control API (POST /v1/buckets)");
 }
 
