@@ -19,7 +19,7 @@ import { StoreError } from "../store/errors";
 import { safeEqual } from "../store/crypto";
 import type { Answer, ControlContext, Handler, ObjectStats } from "./context";
 import { ControlProblem, problemBody, validationFailed, zodFieldErrors } from "./problem";
-import { RateLimiter, RateLimitOptions } from "./ratelimit";
+import { FAILED_AUTH_SHARE, RateLimiter, RateLimitOptions } from "./ratelimit";
 import * as buckets from "./buckets";
 import * as keys from "./accessKeys";
 
@@ -88,6 +88,9 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   const s3Url = typeof opts.s3Url === "function" ? opts.s3Url : () => opts.s3Url as string;
   const ctx: ControlContext = { store, objects: opts.objects, s3Url, region: opts.region };
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit, store.clock) : undefined;
+  const anonymousLimiter = opts.rateLimit
+    ? new RateLimiter({ requestsPerSecond: Math.max(1, opts.rateLimit.requestsPerSecond * FAILED_AUTH_SHARE) }, store.clock)
+    : undefined;
   const openApi = JSON.stringify(buildOpenApi());
   const windowMs = IDEMPOTENCY_WINDOW_SECONDS * 1000;
 
@@ -169,20 +172,24 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     return sendProblem(req, reply, "RouteNotFound", `There is no route ${pathOnly}. See GET /v1/openapi.json for the routes of Control API v1.`);
   });
 
-  // Rate limit, then auth: both before the body is parsed.
+  // Auth check, then the rate limit of that credential: both before the body is parsed.
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);
     if (closing) throw new ControlProblem("ServiceUnavailable", "The service is shutting down. Retry against a running instance.", undefined, { "retry-after": "1", connection: "close" });
     const spec = (req.routeOptions.config as { spec?: RouteSpec }).spec;
     if (!spec) return;
-    if (limiter && spec.operationId !== "getHealth") {
-      const wait = limiter.take();
-      if (wait > 0) throw new ControlProblem("RateLimited", `Too many requests; retry after ${wait} s.`, undefined, { "retry-after": String(wait) });
-    }
-    if (!spec.auth) return;
     const h = req.headers.authorization;
     const m = typeof h === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
-    if (!m || !safeEqual(m[1], opts.token)) {
+    const authorized = m !== null && safeEqual(m[1], opts.token);
+    // Budget per credential: the account token's own, and a smaller shared one for requests without it (failed
+    // auth, unauthenticated routes), so nobody without the token can lock the account's clients out.
+    const budget = authorized ? limiter : anonymousLimiter;
+    if (budget && spec.operationId !== "getHealth") {
+      const wait = budget.take();
+      if (wait > 0) throw new ControlProblem("RateLimited", `Too many requests${authorized ? "" : " without a valid account token"}; retry after ${wait} s.`, undefined, { "retry-after": String(wait) });
+    }
+    if (!spec.auth) return;
+    if (!authorized) {
       throw new ControlProblem(
         "Unauthorized",
         h ? "The account token is not valid. Send Authorization: Bearer <account token> with the token printed on start (or OTTERSTORAGE_TOKEN)." : "Send Authorization: Bearer <account token>.",
