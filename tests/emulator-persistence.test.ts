@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { startOtterStorage, OtterStorage } from "../emulator";
 import { MASTER_KEY_FILE } from "../emulator/store/crypto";
 import { control } from "./support/emulator";
@@ -97,6 +98,33 @@ describe("Local OtterStorage: persistence and secrets at rest", function () {
     assert.equal(st.mode & 0o777, 0o600);
     assert.equal(st.size, 32);
     assert.equal(fs.statSync(sub).mode & 0o077, 0);
+  });
+
+  it("keeps every file of the data dir 0600 (database, -wal, -shm with inline objects) and tightens a data dir others can read, with a warning", async function () {
+    if (process.platform === "win32") return this.skip();
+    const warnings: string[] = [];
+    const log = { info() {}, error() {}, request() {}, warn: (m: string) => void warnings.push(m) };
+    fs.chmodSync(dir, 0o755);
+    h = await startOtterStorage({ dataDir: dir, log });
+    assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
+    assert.ok(warnings.some((w) => w.includes(dir) && /readable by group or others.*now 0700/.test(w)), warnings.join("\n"));
+    const api = control(h);
+    await api.post("/v1/buckets", { name: "private-bucket" });
+    const k = (await api.post("/v1/buckets/private-bucket/access-keys", {})).body;
+    const s3 = new S3Client({ endpoint: h.s3Url, region: "eu-mad", forcePathStyle: true, credentials: { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey } });
+    await s3.send(new PutObjectCommand({ Bucket: "private-bucket", Key: "small.txt", Body: "inline in the database" }));
+    s3.destroy();
+    const files = filesUnder(dir);
+    assert.ok(files.some((f) => f.endsWith("-wal")) && files.some((f) => f.endsWith("-shm")));
+    for (const f of files) assert.equal(fs.statSync(f).mode & 0o077, 0, `${path.relative(dir, f)} is mode 0${(fs.statSync(f).mode & 0o777).toString(8)}`);
+    await h.stop();
+    h = undefined;
+    // A database left 0644 by an older version is tightened on the next start.
+    fs.chmodSync(path.join(dir, "otterstorage.db"), 0o644);
+    warnings.length = 0;
+    h = await startOtterStorage({ dataDir: dir, log });
+    assert.equal(fs.statSync(path.join(dir, "otterstorage.db")).mode & 0o777, 0o600);
+    assert.ok(warnings.some((w) => /otterstorage\.db was readable by group or others/.test(w)), warnings.join("\n"));
   });
 
   it("fails to start with a clear error when master.key does not match the database", async () => {
