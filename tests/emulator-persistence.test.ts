@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -177,8 +178,29 @@ describe("Local OtterStorage: one instance per data dir", () => {
   it("takes over a lock left behind by a process that is gone", async () => {
     fs.writeFileSync(path.join(dir, "LOCK"), "2147483646\n");
     const h = await startOtterStorage({ dataDir: dir });
-    assert.equal(fs.readFileSync(path.join(dir, "LOCK"), "utf8").trim(), String(process.pid));
+    assert.equal(fs.readFileSync(path.join(dir, "LOCK"), "utf8").split(" ")[0], String(process.pid));
     await h.stop();
     assert.equal(fs.existsSync(path.join(dir, "LOCK")), false);
+  });
+
+  it("takes over a stale lock whose pid now belongs to an unrelated running process (pid reuse)", async function () {
+    if (!fs.existsSync("/proc/self/stat")) {
+      console.log("      skipped: needs /proc to tell a reused pid from the lock's owner (Linux)");
+      return this.skip();
+    }
+    const other = spawn("sleep", ["60"], { stdio: "ignore" });
+    try {
+      await new Promise((r) => other.once("spawn", r));
+      // As a crashed instance with this pid would have left it (its start time differs from sleep's), and as an
+      // older version wrote it (pid only; sleep is not node).
+      for (const stale of [`${other.pid} 1 local-otterstorage\n`, `${other.pid}\n`]) {
+        fs.writeFileSync(path.join(dir, "LOCK"), stale);
+        const h = await startOtterStorage({ dataDir: dir });
+        assert.equal(fs.readFileSync(path.join(dir, "LOCK"), "utf8").split(" ")[0], String(process.pid));
+        await h.stop();
+      }
+    } finally {
+      other.kill("SIGKILL");
+    }
   });
 });
