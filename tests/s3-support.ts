@@ -64,7 +64,8 @@ export async function signed(
     { method, protocol: "http:", hostname: u.hostname, port: Number(u.port), path, headers, query: opts.query ?? {} } as never,
     { signingDate: new Date(opts.at ?? os.clock.now()) },
   ) as unknown as { headers: Record<string, string> };
-  const qs = new URLSearchParams(opts.query ?? {}).toString();
+  // Percent-encoding as SigV4 does (a space is %20; URLSearchParams' '+' would be a literal plus to S3).
+  const qs = Object.entries(opts.query ?? {}).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
   return { url: `${os.s3Url}${path}${qs ? "?" + qs : ""}`, headers: req.headers };
 }
 

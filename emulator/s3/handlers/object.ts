@@ -181,7 +181,13 @@ function objectHeaders(ctx: Ctx, b: BucketRecord, v: ObjectVersion): Record<stri
   }
   for (const [param, header] of OVERRIDES) {
     const o = q(ctx, param);
-    if (o !== undefined) headers[header] = o;
+    if (o === undefined) continue;
+    // What an HTTP header can carry (RFC 9110 §5.5 field-value; Node refuses anything else): no CR/LF, nothing
+    // beyond Latin-1. Anything else would be a 500, or with CR/LF an attempt at response splitting.
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(o)) {
+      throw Errors.invalidArgument(param, o, `${param} must be a valid ${header} header value: printable characters only (no control characters such as CR or LF, nothing beyond Latin-1; percent-encode or use RFC 8187 filename*= for other characters).`);
+    }
+    headers[header] = o;
   }
   return headers;
 }
@@ -296,7 +302,11 @@ export function parseCopySource(ctx: Ctx, raw: string): { bucket: string; key: s
   const qi = s.indexOf("?");
   if (qi >= 0) {
     const m = /(?:^|&)versionId=([^&]*)/.exec(s.slice(qi + 1));
-    versionId = m ? decodeURIComponent(m[1]) : undefined;
+    try {
+      versionId = m ? decodeURIComponent(m[1]) : undefined;
+    } catch {
+      throw Errors.invalidArgument("x-amz-copy-source", raw, "The versionId in x-amz-copy-source must be URL-encoded UTF-8.");
+    }
     s = s.slice(0, qi);
   }
   let decoded: string;
