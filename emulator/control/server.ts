@@ -82,6 +82,17 @@ function isExpiredCredentialAnswer(body: string, now: number): boolean {
   }
 }
 
+/** Paths ("tags.__proto__") of every own "__proto__" key in a parsed JSON value. */
+function protoKeyPaths(v: unknown, at = "", out: string[] = []): string[] {
+  if (v === null || typeof v !== "object" || out.length > 20) return out;
+  for (const k of Object.keys(v)) {
+    const p = at ? `${at}.${k}` : k;
+    if (k === "__proto__") out.push(p);
+    else protoKeyPaths((v as Record<string, unknown>)[k], p, out);
+  }
+  return out;
+}
+
 export async function startControlServer(opts: ControlServerOptions): Promise<ControlServer> {
   const log = opts.log ?? silentLogger;
   const store = opts.store;
@@ -125,13 +136,21 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   app.addContentTypeParser(["application/json", "application/merge-patch+json"], { parseAs: "string" }, (_req, raw, done) => {
     const text = String(raw);
     if (text.trim() === "") return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch (e) {
       // Node's JSON.parse message quotes a slice of the input, which may hold a secret: report the position only.
       const at = /position (\d+)/.exec((e as Error).message)?.[1];
-      done(new ControlProblem("MalformedJson", `The body is not valid JSON${at ? ` (error at character ${at})` : ""}. Send a JSON object.`), undefined);
+      return done(new ControlProblem("MalformedJson", `The body is not valid JSON${at ? ` (error at character ${at})` : ""}. Send a JSON object.`), undefined);
     }
+    // JSON.parse keeps "__proto__" as a plain key, but any JavaScript object it is copied into (zod's record, a
+    // spread) turns it into the prototype: a tag named __proto__ vanished without an error. Refuse it by path.
+    const reserved = protoKeyPaths(parsed);
+    if (reserved.length) {
+      return done(validationFailed(reserved.map((path) => ({ path, message: "'__proto__' is reserved and cannot be used as a key (e.g. a tag name); choose another key" }))), undefined);
+    }
+    done(null, parsed);
   });
 
   const sendProblem = (req: FastifyRequest, reply: FastifyReply, code: ControlErrorCode, detail: string, errors?: StoreError["errors"], headers?: Record<string, string>) => {
