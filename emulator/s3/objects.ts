@@ -22,7 +22,8 @@ export interface StoredMeta {
   user?: Record<string, string>;
   /** Content-Encoding, Cache-Control, Content-Disposition, Content-Language, Expires. */
   headers?: Record<string, string>;
-  checksum?: { algorithm: string; value: string };
+  /** type COMPOSITE: a multipart object's checksum of its parts' checksums ("<base64>-<parts>"); else FULL_OBJECT. */
+  checksum?: { algorithm: string; value: string; type?: "COMPOSITE" | "FULL_OBJECT" };
   partsCount?: number;
   /** Object tags of this version (emulator/s3/handlers/tagging.ts). */
   tags?: Record<string, string>;

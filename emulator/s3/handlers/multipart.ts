@@ -1,5 +1,6 @@
 /** Multipart uploads: Create, UploadPart, Complete, Abort, ListParts, ListMultipartUploads. */
 import { createHash } from "node:crypto";
+import { createChecksum, CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from "../auth/checksums";
 import { receiveBody, spool, spoolFiles } from "../body";
 import { assertWritable, authorizedBucket, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import type { BucketRecord } from "../contract";
@@ -53,6 +54,22 @@ export async function uploadPart(ctx: Ctx): Promise<void> {
   const headers: Record<string, string> = { ETag: etagHeader(body.md5) };
   if (body.checksum) headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
   sendEmpty(ctx, 200, headers);
+}
+
+/**
+ * The checksum AWS reports for a multipart object whose parts all carry a checksum of one algorithm: the checksum
+ * of the concatenated (decoded) part checksums, base64, then "-<parts>", type COMPOSITE
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums).
+ * CRC64NVME is full-object only in S3, so it (and mixed or missing part checksums) gives no object checksum.
+ */
+async function compositeChecksum(parts: Array<{ checksum: string | null }>): Promise<{ algorithm: string; value: string; type: "COMPOSITE" } | undefined> {
+  const algs = new Set(parts.map((p) => p.checksum?.split(":")[0]));
+  if (algs.size !== 1) return undefined;
+  const alg = [...algs][0];
+  if (!alg || alg === "crc64nvme" || !(CHECKSUM_ALGORITHMS as readonly string[]).includes(alg)) return undefined;
+  const sum = createChecksum(alg as ChecksumAlgorithm);
+  for (const p of parts) sum.update(Buffer.from((p.checksum as string).slice(alg.length + 1), "base64"));
+  return { algorithm: alg, value: `${await sum.digest()}-${parts.length}`, type: "COMPOSITE" };
 }
 
 /** x-amz-copy-source-range: bytes=first-last, both given, inside the source (AWS's only accepted form). */
@@ -129,12 +146,13 @@ export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
   const etag = `${md5s.digest("hex")}-${chosen.length}`;
   const joined = await spoolFiles(ctx.objects, chosen.filter((p) => p.size > 0).map((p) => ({ path: ctx.objects.filePath(p.file) })));
   const durable = await ctx.objects.install(joined.tmp, joined.size, etag);
+  const checksum = await compositeChecksum(chosen);
   const v = await ctx.objects.commit(() => {
     const now = authorizedBucket(ctx);
     if (!ctx.objects.getUpload(u.uploadId)) throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
     checkWriteConditions(ctx, b.name, u.key);
     const nv = ctx.objects.putVersion(b.name, u.key, now.versioning,
-      { size: joined.size, etag, contentType: u.contentType, meta: { ...u.meta, partsCount: chosen.length }, body: durable },
+      { size: joined.size, etag, contentType: u.contentType, meta: { ...u.meta, partsCount: chosen.length, ...(checksum ? { checksum } : {}) }, body: durable },
       retainUntilFor(now, ctx.store.clock.now()));
     ctx.objects.removeUpload(u.uploadId);
     return nv;
@@ -145,7 +163,7 @@ export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
   const headers: Record<string, string> = b.versioning === "Unversioned" ? {} : { "x-amz-version-id": v.versionId };
   const location = `${h(ctx, "host") ? `http://${h(ctx, "host")}` : ""}/${b.name}/${encodeURIComponent(u.key)}`;
   sendXml(ctx, `<CompleteMultipartUploadResult xmlns="${S3_NS}">${el("Location", location)}${el("Bucket", b.name)}${el("Key", u.key)}` +
-    `${el("ETag", `"${etag}"`)}</CompleteMultipartUploadResult>`, 200, headers);
+    `${el("ETag", `"${etag}"`)}${checksum ? el(`Checksum${checksum.algorithm.toUpperCase()}`, checksum.value) + el("ChecksumType", checksum.type) : ""}</CompleteMultipartUploadResult>`, 200, headers);
 }
 
 export async function abortMultipartUpload(ctx: Ctx): Promise<void> {

@@ -210,7 +210,7 @@ export async function getObject(ctx: Ctx, head = false): Promise<void> {
     headers["Content-Range"] = `bytes ${start}-${end}/${v.size}`;
   } else if (v.meta.checksum && h(ctx, "x-amz-checksum-mode")?.toUpperCase() === "ENABLED") {
     headers[`x-amz-checksum-${v.meta.checksum.algorithm}`] = v.meta.checksum.value;
-    headers["x-amz-checksum-type"] = "FULL_OBJECT";
+    headers["x-amz-checksum-type"] = v.meta.checksum.type ?? "FULL_OBJECT";
   }
   const length = v.size === 0 ? 0 : end - start + 1;
   if (head || length === 0) {
