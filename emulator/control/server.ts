@@ -82,12 +82,15 @@ function isExpiredCredentialAnswer(body: string, now: number): boolean {
   }
 }
 
-/** Paths ("tags.__proto__") of every own "__proto__" key in a parsed JSON value. */
+/**
+ * Paths ("tags.__proto__") of every own "__proto__" key nested in a parsed JSON value. At the top level the strict
+ * request schemas already name it as an unknown field.
+ */
 function protoKeyPaths(v: unknown, at = "", out: string[] = []): string[] {
   if (v === null || typeof v !== "object" || out.length > 20) return out;
   for (const k of Object.keys(v)) {
     const p = at ? `${at}.${k}` : k;
-    if (k === "__proto__") out.push(p);
+    if (k === "__proto__" && at) out.push(p);
     else protoKeyPaths((v as Record<string, unknown>)[k], p, out);
   }
   return out;
