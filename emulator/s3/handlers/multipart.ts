@@ -121,6 +121,7 @@ export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
   const u = uploadOf(ctx);
   checkWriteConditions(ctx, b.name, u.key);
   const { doc } = await readXml(ctx, "CompleteMultipartUpload");
+  authorizedBucket(ctx); // the body came in after authentication: answer a revoked key as such, not as InvalidPart
   const listed = asArray(doc.Part as Record<string, unknown> | Record<string, unknown>[]);
   if (listed.length === 0) throw Errors.malformedXml("CompleteMultipartUpload needs at least one <Part>.");
   const stored = new Map(ctx.objects.listParts(u.uploadId, 0, MAX_PARTS).map((p) => [p.partNumber, p]));
