@@ -8,6 +8,7 @@ import { startOtterStorage, OtterStorage } from "../emulator";
 import { MASTER_KEY_FILE } from "../emulator/store/crypto";
 import { control } from "./support/emulator";
 import { filesUnder } from "./evidence-support";
+import { skipBecause } from "./support/skip";
 
 function assertNowhereOnDisk(dir: string, secrets: Record<string, string>) {
   const files = filesUnder(dir);
@@ -92,7 +93,7 @@ describe("Local OtterStorage: persistence and secrets at rest", function () {
   });
 
   it("creates master.key with 32 bytes and mode 0600, in a data dir only the owner can enter", async function () {
-    if (process.platform === "win32") this.skip();
+    if (process.platform === "win32") return skipBecause(this, "POSIX file modes do not apply on Windows");
     const sub = path.join(dir, "fresh");
     h = await startOtterStorage({ dataDir: sub });
     const st = fs.statSync(path.join(sub, MASTER_KEY_FILE));
@@ -102,7 +103,7 @@ describe("Local OtterStorage: persistence and secrets at rest", function () {
   });
 
   it("keeps every file of the data dir 0600 (database, -wal, -shm with inline objects) and tightens a data dir others can read, with a warning", async function () {
-    if (process.platform === "win32") return this.skip();
+    if (process.platform === "win32") return skipBecause(this, "POSIX file modes do not apply on Windows");
     const warnings: string[] = [];
     const log = { info() {}, error() {}, request() {}, warn: (m: string) => void warnings.push(m) };
     fs.chmodSync(dir, 0o755);
@@ -185,8 +186,7 @@ describe("Local OtterStorage: one instance per data dir", () => {
 
   it("takes over a stale lock whose pid now belongs to an unrelated running process (pid reuse)", async function () {
     if (!fs.existsSync("/proc/self/stat")) {
-      console.log("      skipped: needs /proc to tell a reused pid from the lock's owner (Linux)");
-      return this.skip();
+      return skipBecause(this, "needs /proc to tell a reused pid from the lock's owner (Linux only)");
     }
     const other = spawn("sleep", ["60"], { stdio: "ignore" });
     try {

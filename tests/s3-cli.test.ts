@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { useEmulator } from "./support/emulator";
 import { bucketWithKey, type BucketKey } from "./s3-support";
 import { baseEnv, run, which } from "./support/cli";
+import { skipBecause } from "./support/skip";
 
 describe("S3 with the AWS CLI, boto3 and curl, as the OtterStorage key page shows", function () {
   this.timeout(120_000);
@@ -15,7 +16,7 @@ describe("S3 with the AWS CLI, boto3 and curl, as the OtterStorage key page show
   const B = "mi-primer-bucket";
 
   before(async function () {
-    if (!which("aws")) this.skip();
+    if (!which("aws")) return skipBecause(this, "AWS CLI not installed (pip install awscli)");
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "otter-cli-"));
     key = await bucketWithKey(emu(), B);
     // Option A of the seed page: a named profile with endpoint_url in ~/.aws/config.
@@ -55,7 +56,7 @@ describe("S3 with the AWS CLI, boto3 and curl, as the OtterStorage key page show
   });
 
   it("downloads through `aws s3 presign` + curl without the secret", async function () {
-    if (!which("curl")) this.skip();
+    if (!which("curl")) return skipBecause(this, "curl not installed");
     const env = baseEnv(dir);
     const p = await run("aws", ["--profile", "otter", "s3", "presign", `s3://${B}/docs/informe.pdf`, "--expires-in", "600"], env);
     assert.equal(p.code, 0, p.stderr);
@@ -69,7 +70,7 @@ describe("S3 with the AWS CLI, boto3 and curl, as the OtterStorage key page show
 
   it("lists with boto3 list_objects_v2 using endpoint_url and the key pair", async function () {
     const probe = await run("python3", ["-c", "import boto3"], baseEnv(dir));
-    if (probe.code !== 0) this.skip();
+    if (probe.code !== 0) return skipBecause(this, "python3 with boto3 not installed (pip install boto3)");
     const script = [
       "import boto3, os, json",
       "s3 = boto3.client('s3', endpoint_url=os.environ['EP'], region_name='eu-mad',",

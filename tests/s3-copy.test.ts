@@ -15,6 +15,7 @@ import {
 import { useEmulator } from "./support/emulator";
 import { baseEnv, keyEnv, run, which } from "./support/cli";
 import { bucketWithKey, errorOf, sdk, type BucketKey } from "./s3-support";
+import { skipBecause } from "./support/skip";
 
 const MiB = 1024 * 1024;
 const md5 = (b: Buffer) => createHash("md5").update(b).digest("hex");
@@ -80,7 +81,7 @@ describe("S3 server-side copy of any size (UploadPartCopy)", function () {
   });
 
   it("`aws s3 cp` and `aws s3 mv` between S3 paths copy a 10 MiB object (multipart copy)", async function () {
-    if (!which("aws")) return skipWhy(this, "AWS CLI not installed (pip install awscli)");
+    if (!which("aws")) return skipBecause(this, "AWS CLI not installed (pip install awscli)");
     const env = keyEnv(dir, emu().s3Url, key);
     const cp = await run("aws", ["s3", "cp", `s3://${B}/src/big.bin`, `s3://${B}/cli/copy.bin`], env);
     assert.equal(cp.code, 0, cp.stderr);
@@ -95,7 +96,7 @@ describe("S3 server-side copy of any size (UploadPartCopy)", function () {
 
   it("boto3's managed copy (s3.copy with a 5 MiB multipart threshold) copies part by part", async function () {
     const probe = await run("python3", ["-c", "import boto3"], baseEnv(dir));
-    if (probe.code !== 0) return skipWhy(this, "python3 with boto3 not installed (pip install boto3)");
+    if (probe.code !== 0) return skipBecause(this, "python3 with boto3 not installed (pip install boto3)");
     const script = [
       "import boto3, os",
       "from boto3.s3.transfer import TransferConfig",
@@ -110,9 +111,3 @@ describe("S3 server-side copy of any size (UploadPartCopy)", function () {
     assert.ok((await body("boto/copy.bin")).equals(big));
   });
 });
-
-/** Skip with the reason printed (the closing report lists skipped tests with it). */
-function skipWhy(ctx: Mocha.Context, reason: string): void {
-  console.log(`      skipped: ${reason}`);
-  ctx.skip();
-}

@@ -14,6 +14,7 @@ import { rcloneRemoteOf } from "../sdk/outputs";
 import { useEmulator } from "./support/emulator";
 import { run, which } from "./support/cli";
 import { bucketWithKey, sdk, type BucketKey } from "./s3-support";
+import { skipBecause } from "./support/skip";
 
 describe("S3 with rclone and the rcloneRemote output", function () {
   this.timeout(120_000);
@@ -27,8 +28,7 @@ describe("S3 with rclone and the rcloneRemote output", function () {
 
   before(async function () {
     if (!which("rclone")) {
-      console.log("      skipped: rclone not installed (apt-get install -y rclone)");
-      return this.skip();
+      return skipBecause(this, "rclone not installed (apt-get install -y rclone)");
     }
     key = await bucketWithKey(emu(), B);
     s3 = sdk(emu(), key);

@@ -10,6 +10,7 @@ import {
 import { useEmulator } from "./support/emulator";
 import { keyEnv, run, which } from "./support/cli";
 import { bucketWithKey, errorOf, raw, sdk, signed, type BucketKey } from "./s3-support";
+import { skipBecause } from "./support/skip";
 
 describe("S3 object tagging", function () {
   const emu = useEmulator();
@@ -96,8 +97,7 @@ describe("S3 object tagging", function () {
 
   it("works with the AWS CLI (s3api put-object-tagging / get-object-tagging)", async function () {
     if (!which("aws")) {
-      console.log("      skipped: AWS CLI not installed (pip install awscli)");
-      return this.skip();
+      return skipBecause(this, "AWS CLI not installed (pip install awscli)");
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "otter-tag-"));
     try {
