@@ -12,6 +12,7 @@ import * as fs from "fs";
 import { createLogger } from "./log";
 import { FaultConfigError, parseFaults } from "./faults";
 import { parseDays } from "../audit/flags";
+import { checkRate } from "./control/ratelimit";
 
 const USAGE = `Usage: otterstorage-local [options]
 
@@ -74,9 +75,13 @@ export function parseCli(argv: string[]) {
   if (v.host !== undefined && v.host.trim() === "") throw new UsageError("--host must not be empty");
   let rateLimit: { requestsPerSecond: number } | undefined;
   if (v["rate-limit"] !== undefined) {
-    const n = Number(v["rate-limit"]);
-    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--rate-limit must be a number of requests per second > 0; got '${v["rate-limit"]}'`);
-    rateLimit = { requestsPerSecond: n };
+    const raw = v["rate-limit"].trim();
+    const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+    try {
+      rateLimit = { requestsPerSecond: checkRate(n, "--rate-limit") };
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message.replace(/got '.*'$/, `got '${v["rate-limit"]}'`)}`);
+    }
   }
   let faults: ReturnType<typeof parseFaults> | undefined;
   if (v.faults !== undefined) {

@@ -12,7 +12,7 @@ import { Store } from "./store";
 import { startControlServer } from "./control/server";
 import type { RateLimitOptions } from "./control/ratelimit";
 import { ObjectStore } from "./s3/objects";
-import { startS3Server } from "./s3/server";
+import { startS3Server, type S3Limits } from "./s3/server";
 import { withKeyActivationDelay } from "./keyDelay";
 import { FaultInjector, FaultOptions, FaultStats, startFaultProxy } from "./faults";
 import type { LifecycleReport } from "./s3/lifecycle";
@@ -41,6 +41,8 @@ export interface StartOptions {
   log?: Logger;
   /** Optional Control API rate limit (429 RateLimited with Retry-After). */
   rateLimit?: RateLimitOptions;
+  /** S3 listener limits against slow-request attacks (emulator/s3/server.ts S3Limits; defaults there). */
+  s3Limits?: S3Limits;
   /** Region served. Default eu-mad. */
   region?: string;
   /** Test hook (emulator/keyDelay.ts): new keys are refused on the S3 plane for this many real ms after issue. */
@@ -144,7 +146,7 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
     };
 
     const consoleOpts = opts.console === false ? false : opts.console === true || opts.console === undefined ? {} : checkConsole(opts.console);
-    const s3 = await startS3Server({ store: s3Store, objects, host, port: proxied("s3") ? 0 : s3Port, region, log });
+    const s3 = await startS3Server({ store: s3Store, objects, host, port: proxied("s3") ? 0 : s3Port, region, log, limits: opts.s3Limits });
     cleanups.push(() => s3.close());
     const s3Url = await behindFaults("s3", s3.url, s3Port);
     const control = await startControlServer({ store, objects, token, s3Url, region, host, port: proxied("control") ? 0 : controlPort, log, rateLimit: opts.rateLimit, console: consoleOpts });

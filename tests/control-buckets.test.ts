@@ -64,6 +64,22 @@ describe("Control API v1: buckets", () => {
     assert.match(p.detail, /name/);
   });
 
+  it("refuses a tag named __proto__ (it would vanish from the stored tags) on create and PATCH, naming the tag", async () => {
+    const api = control(os());
+    const body = '{"name":"proto-tags","tags":{"env":"dev","__proto__":"x"}}';
+    const res = await api.call("POST", "/v1/buckets", undefined, { raw: body });
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    const p = Problem.parse(res.body);
+    assert.equal(p.code, "ValidationFailed");
+    assert.ok(p.errors!.some((e) => e.path.startsWith("tags") && /__proto__.*reserved/.test(e.message)), JSON.stringify(p.errors));
+    assert.equal((await api.get("/v1/buckets/proto-tags")).status, 404, "nothing created");
+    assert.equal((await api.post("/v1/buckets", { name: "proto-patch", tags: { env: "dev" } })).status, 201);
+    const patch = await api.call("PATCH", "/v1/buckets/proto-patch", undefined, { raw: '{"tags":{"__proto__":"x"}}' });
+    assert.equal(patch.status, 400, JSON.stringify(patch.body));
+    assert.match(JSON.stringify(patch.body.errors), /__proto__/);
+    assert.deepEqual((await api.get("/v1/buckets/proto-patch")).body.tags, { env: "dev" }, "unchanged");
+  });
+
   it("refuses a region this instance does not serve, naming region", async () => {
     const res = await control(os()).post("/v1/buckets", { name: "far-away", region: "us-east-1" });
     assert.equal(res.status, 400);

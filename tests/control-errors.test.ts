@@ -156,6 +156,33 @@ describe("Control API v1: rate limit", () => {
     clock.advance(1000);
     assert.equal((await api.get("/v1/buckets")).status, 200);
   });
+
+  it("keeps a separate, smaller budget for requests without the token: they cannot lock the account's clients out", async () => {
+    clock.advance(10_000);
+    const api = control(os());
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await api.get("/v1/buckets", { token: "not-the-account-token" })).status);
+    assert.deepEqual(statuses, [401, 429, 429, 429], "one failed attempt per second at rate 3 (10%, at least 1)");
+    const r = await api.get("/v1/buckets", { token: null });
+    assertProblem(r, "RateLimited");
+    assert.match(r.body.detail, /without a valid account token/);
+    for (let i = 0; i < 3; i++) assert.equal((await api.get("/v1/buckets")).status, 200, "the token's own budget is untouched");
+  });
+});
+
+describe("Control API v1: rate limit below 1 per second", () => {
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const os = useEmulator({ clock, rateLimit: { requestsPerSecond: 0.5 } });
+
+  it("serves one request, then one every 2 s (a rate below 1 no longer refuses everything)", async () => {
+    const api = control(os());
+    assert.equal((await api.get("/v1/buckets")).status, 200);
+    const limited = await api.get("/v1/buckets");
+    assertProblem(limited, "RateLimited");
+    assert.equal(limited.headers.get("retry-after"), "2");
+    clock.advance(2000);
+    assert.equal((await api.get("/v1/buckets")).status, 200);
+  });
 });
 
 describe("Control API v1: OpenAPI document and docs", () => {

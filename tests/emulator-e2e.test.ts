@@ -4,6 +4,7 @@ import { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, Lis
 import { ManualClock } from "../emulator/clock";
 import { control, useEmulator } from "./support/emulator";
 import { runCommand } from "./support/run";
+import { skipBecause } from "./support/skip";
 
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
@@ -73,7 +74,7 @@ describe("Local OtterStorage end to end: keys issued by the control API on the S
   });
 
   it("the AWS CLI works with a key from the environment and --endpoint-url, as on the seed page", function () {
-    if (spawnSync("aws", ["--version"], { encoding: "utf8" }).status !== 0) this.skip();
+    if (spawnSync("aws", ["--version"], { encoding: "utf8" }).status !== 0) return skipBecause(this, "AWS CLI not installed (pip install awscli)");
     return (async () => {
       const k = (await api().post("/v1/buckets/e2e-main/access-keys", { label: "aws-cli" })).body;
       const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: k.accessKeyId, AWS_SECRET_ACCESS_KEY: k.secretAccessKey, AWS_DEFAULT_REGION: "eu-mad", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };

@@ -1,11 +1,14 @@
 import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { startOtterStorage, OtterStorage } from "../emulator";
 import { MASTER_KEY_FILE } from "../emulator/store/crypto";
 import { control } from "./support/emulator";
 import { filesUnder } from "./evidence-support";
+import { skipBecause } from "./support/skip";
 
 function assertNowhereOnDisk(dir: string, secrets: Record<string, string>) {
   const files = filesUnder(dir);
@@ -90,13 +93,40 @@ describe("Local OtterStorage: persistence and secrets at rest", function () {
   });
 
   it("creates master.key with 32 bytes and mode 0600, in a data dir only the owner can enter", async function () {
-    if (process.platform === "win32") this.skip();
+    if (process.platform === "win32") return skipBecause(this, "POSIX file modes do not apply on Windows");
     const sub = path.join(dir, "fresh");
     h = await startOtterStorage({ dataDir: sub });
     const st = fs.statSync(path.join(sub, MASTER_KEY_FILE));
     assert.equal(st.mode & 0o777, 0o600);
     assert.equal(st.size, 32);
     assert.equal(fs.statSync(sub).mode & 0o077, 0);
+  });
+
+  it("keeps every file of the data dir 0600 (database, -wal, -shm with inline objects) and tightens a data dir others can read, with a warning", async function () {
+    if (process.platform === "win32") return skipBecause(this, "POSIX file modes do not apply on Windows");
+    const warnings: string[] = [];
+    const log = { info() {}, error() {}, request() {}, warn: (m: string) => void warnings.push(m) };
+    fs.chmodSync(dir, 0o755);
+    h = await startOtterStorage({ dataDir: dir, log });
+    assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
+    assert.ok(warnings.some((w) => w.includes(dir) && /readable by group or others.*now 0700/.test(w)), warnings.join("\n"));
+    const api = control(h);
+    await api.post("/v1/buckets", { name: "private-bucket" });
+    const k = (await api.post("/v1/buckets/private-bucket/access-keys", {})).body;
+    const s3 = new S3Client({ endpoint: h.s3Url, region: "eu-mad", forcePathStyle: true, credentials: { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey } });
+    await s3.send(new PutObjectCommand({ Bucket: "private-bucket", Key: "small.txt", Body: "inline in the database" }));
+    s3.destroy();
+    const files = filesUnder(dir);
+    assert.ok(files.some((f) => f.endsWith("-wal")) && files.some((f) => f.endsWith("-shm")));
+    for (const f of files) assert.equal(fs.statSync(f).mode & 0o077, 0, `${path.relative(dir, f)} is mode 0${(fs.statSync(f).mode & 0o777).toString(8)}`);
+    await h.stop();
+    h = undefined;
+    // A database left 0644 by an older version is tightened on the next start.
+    fs.chmodSync(path.join(dir, "otterstorage.db"), 0o644);
+    warnings.length = 0;
+    h = await startOtterStorage({ dataDir: dir, log });
+    assert.equal(fs.statSync(path.join(dir, "otterstorage.db")).mode & 0o777, 0o600);
+    assert.ok(warnings.some((w) => /otterstorage\.db was readable by group or others/.test(w)), warnings.join("\n"));
   });
 
   it("fails to start with a clear error when master.key does not match the database", async () => {
@@ -149,8 +179,28 @@ describe("Local OtterStorage: one instance per data dir", () => {
   it("takes over a lock left behind by a process that is gone", async () => {
     fs.writeFileSync(path.join(dir, "LOCK"), "2147483646\n");
     const h = await startOtterStorage({ dataDir: dir });
-    assert.equal(fs.readFileSync(path.join(dir, "LOCK"), "utf8").trim(), String(process.pid));
+    assert.equal(fs.readFileSync(path.join(dir, "LOCK"), "utf8").split(" ")[0], String(process.pid));
     await h.stop();
     assert.equal(fs.existsSync(path.join(dir, "LOCK")), false);
+  });
+
+  it("takes over a stale lock whose pid now belongs to an unrelated running process (pid reuse)", async function () {
+    if (!fs.existsSync("/proc/self/stat")) {
+      return skipBecause(this, "needs /proc to tell a reused pid from the lock's owner (Linux only)");
+    }
+    const other = spawn("sleep", ["60"], { stdio: "ignore" });
+    try {
+      await new Promise((r) => other.once("spawn", r));
+      // As a crashed instance with this pid would have left it (its start time differs from sleep's), and as an
+      // older version wrote it (pid only; sleep is not node).
+      for (const stale of [`${other.pid} 1 local-otterstorage\n`, `${other.pid}\n`]) {
+        fs.writeFileSync(path.join(dir, "LOCK"), stale);
+        const h = await startOtterStorage({ dataDir: dir });
+        assert.equal(fs.readFileSync(path.join(dir, "LOCK"), "utf8").split(" ")[0], String(process.pid));
+        await h.stop();
+      }
+    } finally {
+      other.kill("SIGKILL");
+    }
   });
 });

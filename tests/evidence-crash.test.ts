@@ -20,6 +20,8 @@ import {
 } from "@aws-sdk/client-s3";
 import { CliProcess, startCli } from "./evidence-support";
 import { control } from "./support/emulator";
+import { systemClock, type OtterStorage } from "../emulator";
+import { heldRequest } from "./s3-support";
 
 const ROUNDS = Number(process.env.EVIDENCE_CRASH_ROUNDS ?? 2);
 const SINGLE_WORKERS = 4;
@@ -224,5 +226,61 @@ describe("evidence: crash safety (SIGKILL mid-upload, restart on the same data d
     } finally {
       s3.destroy();
     }
+  });
+});
+
+describe("evidence: crash safety of revocations and bucket re-creation with writes in flight (SIGKILL, restart)", function () {
+  this.timeout(120_000);
+  let dir: string;
+  let cli: CliProcess | undefined;
+  after(async () => {
+    await cli?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a revoke and a delete+re-create acknowledged before the kill hold after restart: the held writes landed nowhere, the old keys stay refused, the new owner's key works", async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "otter-crash-inflight-"));
+    const data = path.join(dir, "data");
+    cli = await startCli(["--data-dir", data]);
+    const api = control({ controlUrl: cli.ready.controlUrl, token: cli.ready.token });
+    const plane = { s3Url: cli.ready.s3Url, clock: systemClock } as unknown as OtterStorage;
+    for (const b of ["crash-kept", "crash-reused"]) assert.equal((await api.post("/v1/buckets", { name: b })).status, 201);
+    const keyOf = async (b: string) => ({ bucket: b, ...(await api.post(`/v1/buckets/${b}/access-keys`, {})).body }) as { bucket: string; accessKeyId: string; secretAccessKey: string };
+    const keeper = await keyOf("crash-kept");
+    const victim = await keyOf("crash-kept");
+    const oldOwner = await keyOf("crash-reused");
+    const held = [
+      await heldRequest(plane, victim, "PUT", "/crash-kept/late.bin", Buffer.alloc(MiB, 1)),
+      await heldRequest(plane, oldOwner, "PUT", "/crash-reused/planted.bin", Buffer.alloc(MiB, 2)),
+      await heldRequest(plane, oldOwner, "PUT", "/crash-reused/planted-small.txt", "small"),
+    ];
+    assert.equal((await api.delete(`/v1/buckets/crash-kept/access-keys/${victim.accessKeyId}`)).status, 204);
+    assert.equal((await api.delete("/v1/buckets/crash-reused?force=true")).status, 204);
+    assert.equal((await api.post("/v1/buckets", { name: "crash-reused" })).status, 201);
+    const newOwner = await keyOf("crash-reused");
+    const answers = held.map((h) => h.finish().then((r) => `${r.status}`, () => "connection lost"));
+    cli.child.kill("SIGKILL");
+    await cli.exited;
+    const outcomes = await Promise.all(answers);
+    assert.ok(outcomes.every((o) => o !== "200"), `a held write was acknowledged: ${outcomes.join(", ")}`);
+    cli = await startCli(["--data-dir", data]);
+    const c = (k: { accessKeyId: string; secretAccessKey: string }) => client(cli!.ready.s3Url, k);
+    const list = async (k: { accessKeyId: string; secretAccessKey: string }, bucket: string) => {
+      const s = c(k);
+      try {
+        return ((await s.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((o) => o.Key);
+      } finally {
+        s.destroy();
+      }
+    };
+    assert.deepEqual(await list(keeper, "crash-kept"), []);
+    assert.deepEqual(await list(newOwner, "crash-reused"), [], "nothing planted by the old owner");
+    for (const [k, b] of [[victim, "crash-kept"], [oldOwner, "crash-reused"]] as const) {
+      await assert.rejects(list(k, b), (e: Error) => e.name === "InvalidAccessKeyId");
+    }
+    const s = c(newOwner);
+    await s.send(new PutObjectCommand({ Bucket: "crash-reused", Key: "mine.txt", Body: "new owner" }));
+    s.destroy();
+    assert.deepEqual(await list(newOwner, "crash-reused"), ["mine.txt"], "the re-created bucket's incarnation survived the restart");
   });
 });

@@ -17,6 +17,8 @@ import * as os_ from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { Problem } from "../api/schemas";
 import { NodeSha256 } from "../emulator/s3/auth/sha256";
 import { control, useEmulator } from "./support/emulator";
@@ -171,6 +173,39 @@ describe("evidence: fuzzing both APIs (fast-check)", function () {
     assert.deepEqual(r.body.errors, [{ path: "path", message: "has a segment longer than 100 characters" }]);
   });
 
+  it(`S3 presigned URLs: ${Math.ceil(RUNS / 5)} requests with random unsigned x-amz-* headers, none acted on (AccessDenied, HeadersNotSigned)`, async () => {
+    const h = os();
+    const s3 = new S3Client({ endpoint: h.s3Url, region: "eu-mad", forcePathStyle: true, credentials: key, maxAttempts: 1 });
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: "fuzz-bucket", Key: "presign-target", Body: "untouched" }));
+      const amzName = fc.oneof(
+        fc.constantFrom("x-amz-copy-source", "x-amz-bypass-governance-retention", "x-amz-meta-owner", "x-amz-tagging", "x-amz-acl", "x-amz-storage-class",
+          "x-amz-metadata-directive", "x-amz-website-redirect-location", "x-amz-checksum-crc32", "x-amz-object-lock-mode"),
+        fc.stringMatching(/^[a-z0-9-]{1,30}$/).map((n) => `x-amz-${n}`),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom("GET", "PUT", "DELETE", "HEAD"), fc.uniqueArray(amzName, { minLength: 1, maxLength: 4 }), printable(60), async (method, names, value) => {
+          const cmd = method === "PUT" ? new PutObjectCommand({ Bucket: "fuzz-bucket", Key: "presign-target" })
+            : method === "DELETE" ? new DeleteObjectCommand({ Bucket: "fuzz-bucket", Key: "presign-target" })
+            : method === "HEAD" ? new HeadObjectCommand({ Bucket: "fuzz-bucket", Key: "presign-target" })
+            : new GetObjectCommand({ Bucket: "fuzz-bucket", Key: "presign-target" });
+          const url = await getSignedUrl(s3, cmd as never, { expiresIn: 300 });
+          const headers: Record<string, string> = {};
+          for (const n of names) headers[n] = n === "x-amz-copy-source" ? "fuzz-bucket/sentinel-1f3a" : value.trim() || "x";
+          const res = await send(url, method, headers, method === "PUT" ? "overwritten" : undefined);
+          if (!res) return;
+          assert.equal(res.status, 403, `${method} with ${names.join(",")}: ${res.body.slice(0, 300)}`);
+          if (method !== "HEAD") assert.match(res.body, /<Code>AccessDenied<\/Code><Message>There were headers present in the request which were not signed/);
+        }),
+        { seed: SEED, numRuns: Math.ceil(RUNS / 5), endOnFailure: true },
+      );
+      const still = await s3.send(new GetObjectCommand({ Bucket: "fuzz-bucket", Key: "presign-target" }));
+      assert.equal(await still.Body!.transformToString(), "untouched");
+    } finally {
+      s3.destroy();
+    }
+  });
+
   it(`S3 data plane: ${RUNS} malformed requests (auth, keys, ranges, aws-chunked), each answered with S3 XML below 500, none hanging`, async () => {
     const h = os();
     const u = new URL(h.s3Url);
@@ -209,7 +244,7 @@ describe("evidence: fuzzing both APIs (fast-check)", function () {
       key: fc.option(fc.oneof(fc.constant("obj"), pathSegment, fc.array(pathSegment, { minLength: 1, maxLength: 5 }).map((s) => s.join("/")), fc.constant("k".repeat(1100)))),
       query: fc.option(fc.oneof(
         fc.constantFrom("uploads", "uploadId=nope", "uploadId=nope&partNumber=-1", "partNumber=10001&uploadId=x", "list-type=2&max-keys=-5", "list-type=2&continuation-token=%ZZ",
-          "max-keys=99999999999999999999", "versionId=nope", "versions", "delete", "acl", "tagging", "lifecycle", "versioning", "object-lock", "location", "x-id=GetObject", "prefix=../&delimiter=/"),
+          "max-keys=99999999999999999999", "versionId=nope", "versions", "delete", "acl", "tagging", "tagging&versionId=nope", "partNumber=1&uploadId=nope", "response-content-type=%E2%98%83", "response-expires=a%0D%0Ab", "lifecycle", "versioning", "object-lock", "location", "x-id=GetObject", "prefix=../&delimiter=/"),
         fc.tuple(printable(20), printable(40)).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`),
       )),
       auth: fc.constantFrom("signed", "signed", "signed", "none", "garbage", "truncated", "wrong-key", "bad-date", "presign-garbage"),
@@ -223,7 +258,10 @@ describe("evidence: fuzzing both APIs (fast-check)", function () {
         fc.record({ kind: fc.constant("plain" as const), body: fc.option(fc.oneof(fc.uint8Array({ maxLength: 2000 }), fc.constant(new Uint8Array(130 * 1024)))), sha: fc.constantFrom("UNSIGNED-PAYLOAD", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "nope", "") }),
         fc.record({ kind: fc.constant("chunked" as const), body: chunkedBody, decoded: fc.constantFrom("5", "0", "-1", "abc", "99999999999999999999", ""), mode: fc.constantFrom("STREAMING-UNSIGNED-PAYLOAD-TRAILER", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"), trailer: fc.option(fc.constantFrom("x-amz-checksum-crc32", "x-amz-checksum-bogus", "")) }),
       ),
-      extra: fc.option(fc.constantFrom<[string, string]>(["content-md5", "nope"], ["x-amz-checksum-crc32", "!!"], ["x-amz-sdk-checksum-algorithm", "MD5000"], ["if-match", "\"x\""], ["x-amz-copy-source", "/../etc/passwd"], ["x-amz-copy-source", "/other-bucket/obj"], ["x-amz-meta-" + "m".repeat(3000), "v"], ["x-amz-object-lock-mode", "FOREVER"], ["x-amz-tagging", "%ZZ"])),
+      extra: fc.option(fc.constantFrom<[string, string]>(["content-md5", "nope"], ["x-amz-checksum-crc32", "!!"], ["x-amz-sdk-checksum-algorithm", "MD5000"], ["if-match", "\"x\""], ["x-amz-copy-source", "/../etc/passwd"], ["x-amz-copy-source", "/other-bucket/obj"], ["x-amz-meta-" + "m".repeat(3000), "v"], ["x-amz-object-lock-mode", "FOREVER"], ["x-amz-tagging", "%ZZ"],
+        ["x-amz-copy-source-range", "bytes=9-1"], ["x-amz-copy-source-range", "bytes=0-99999999999999999999"], ["x-amz-copy-source-if-match", "\"x\""],
+        ["x-amz-copy-source", "fuzz-bucket/obj?versionId=%E0"], ["x-amz-tagging-directive", "BOGUS"], ["x-amz-tagging", "k=" + "v".repeat(300)], ["if-none-match", "*"],
+        ["if-none-match", "\"x\""], ["x-amz-checksum-algorithm", "CRC64NVME"])),
     });
 
     await fc.assert(

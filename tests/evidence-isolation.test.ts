@@ -3,15 +3,18 @@
  * LIST, DELETE) while keys and temporary credentials of the other buckets probe it with the same operations, and
  * one key per bucket is revoked mid-run. Counted: cross-bucket successes (must be 0) and successes of requests that
  * started after their key's revoke had returned (must be 0); a request already in flight when the revoke returns
- * may go either way.
+ * may go either way. A second case holds writes open past the revoke (or past the bucket's deletion and
+ * re-creation under the same name): none may land.
  *
  * Bounded: EVIDENCE_ISOLATION_BUCKETS (default 6) buckets, EVIDENCE_ISOLATION_OPS (default 40) requests per worker.
  */
 import * as assert from "node:assert/strict";
 import {
-  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
+  CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { control, useEmulator } from "./support/emulator";
+import { codeOf, heldRequest } from "./s3-support";
 
 const BUCKETS = Number(process.env.EVIDENCE_ISOLATION_BUCKETS ?? 6);
 const OPS = Number(process.env.EVIDENCE_ISOLATION_OPS ?? 40);
@@ -142,5 +145,58 @@ describe("evidence: isolation and revocation under concurrency", function () {
     await assert.rejects(gone.send(new ListObjectsV2Command({ Bucket: buckets[0] })), (e: Error) => e.name === "InvalidAccessKeyId");
     gone.destroy();
     k0.destroy();
+  });
+
+  it(`writes in flight when their authorization goes away land nowhere: ${BUCKETS} buckets, each with PUTs (inline and file), an UploadPart, a Complete, a DeleteObjects and a tagging call held open; half the keys revoked, half the buckets deleted and re-created for a new key`, async () => {
+    const h = os();
+    const api = control(h);
+    const MiB = 1024 * 1024;
+    const held: Array<{ bucket: string; what: string; finish: () => Promise<{ status: number; body: string }> }> = [];
+    const observers = new Map<string, Cred>();
+    for (let b = 0; b < BUCKETS; b++) {
+      const bucket = `inflight-${b}`;
+      assert.equal((await api.post("/v1/buckets", { name: bucket })).status, 201);
+      const k = { ...(await api.post(`/v1/buckets/${bucket}/access-keys`, { label: "victim" })).body, bucket } as Cred;
+      const obs = { ...(await api.post(`/v1/buckets/${bucket}/access-keys`, { label: "observer" })).body, bucket } as Cred;
+      observers.set(bucket, obs);
+      const s3 = new S3Client({ endpoint: h.s3Url, region: "eu-mad", forcePathStyle: true, credentials: k, maxAttempts: 1 });
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "kept", Body: "kept" }));
+      const up = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "mp" }));
+      const p1 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "mp", UploadId: up.UploadId, PartNumber: 1, Body: Buffer.alloc(5 * MiB, 1) }));
+      s3.destroy();
+      const hold = async (what: string, method: string, p: string, body: Buffer | string, query?: Record<string, string>) =>
+        held.push({ bucket, what, ...(await heldRequest(h, k, method, p, body, { query })) });
+      await hold("PUT inline", "PUT", `/${bucket}/planted-small`, "x".repeat(100));
+      await hold("PUT file", "PUT", `/${bucket}/planted-large`, Buffer.alloc(MiB, 2));
+      await hold("UploadPart", "PUT", `/${bucket}/mp`, Buffer.alloc(5 * MiB, 3), { partNumber: "2", uploadId: up.UploadId! });
+      await hold("Complete", "POST", `/${bucket}/mp`, `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${p1.ETag}</ETag></Part></CompleteMultipartUpload>`, { uploadId: up.UploadId! });
+      await hold("DeleteObjects", "POST", `/${bucket}`, "<Delete><Object><Key>kept</Key></Object></Delete>", { delete: "" });
+      await hold("PutObjectTagging", "PUT", `/${bucket}/kept`, "<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>", { tagging: "" });
+      if (b % 2 === 0) {
+        assert.equal((await api.delete(`/v1/buckets/${bucket}/access-keys/${k.accessKeyId}`)).status, 204);
+      } else {
+        assert.equal((await api.delete(`/v1/buckets/${bucket}?force=true`)).status, 204);
+        assert.equal((await api.post("/v1/buckets", { name: bucket })).status, 201);
+        observers.set(bucket, { ...(await api.post(`/v1/buckets/${bucket}/access-keys`, { label: "new owner" })).body, bucket });
+      }
+    }
+    // Every authorization is gone (each revoke / delete answered); now the bodies arrive.
+    const landed: string[] = [];
+    const codes = new Map<string, number>();
+    for (const x of held) {
+      const r = await x.finish();
+      const code = codeOf(r.body) ?? String(r.status);
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+      if (r.status < 300) landed.push(`${x.bucket} ${x.what}: ${r.status}`);
+    }
+    console.log(`      ${held.length} writes in flight at the revoke/delete; refused with ${JSON.stringify(Object.fromEntries(codes))}; ${landed.length} landed`);
+    assert.deepEqual(landed, []);
+    for (let b = 0; b < BUCKETS; b++) {
+      const bucket = `inflight-${b}`;
+      const s3 = new S3Client({ endpoint: h.s3Url, region: "eu-mad", forcePathStyle: true, credentials: observers.get(bucket)!, maxAttempts: 1 });
+      const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((o) => o.Key);
+      assert.deepEqual(keys, b % 2 === 0 ? ["kept"] : [], `${bucket}: nothing planted, nothing deleted`);
+      s3.destroy();
+    }
   });
 });

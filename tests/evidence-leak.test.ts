@@ -19,6 +19,8 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { CliProcess, filesUnder, scanForSecrets, startCli } from "./evidence-support";
 import { control } from "./support/emulator";
+import { systemClock, type OtterStorage } from "../emulator";
+import { heldRequest } from "./s3-support";
 import { engineUp, ProviderHost, ResourceState, serializedProviders } from "./support/host";
 
 function s3(endpoint: string, c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): S3Client {
@@ -78,8 +80,30 @@ describe("evidence: secret-leak scan (create, rotate, refresh, use, fail, delete
     await failing("S3 GET with the wrong secret", wrong.send(new GetObjectCommand({ Bucket: bucket.id, Key: "a.txt" })));
     wrong.destroy();
 
-    // Temporary credentials, used once.
+    // Refusals whose answers are scanned too: a presigned PUT with unsigned x-amz-* headers, and two writes held
+    // open past their key's revocation (a third key, issued for this).
     const api = control({ controlUrl, token });
+    const c1b = s3(s3Url, k1.outputs as never);
+    const putUrl = await getSignedUrl(c1b, new PutObjectCommand({ Bucket: bucket.id, Key: "presigned.txt" }), { expiresIn: 300 });
+    c1b.destroy();
+    const unsigned = await fetch(putUrl, { method: "PUT", headers: { "x-amz-meta-note": "unsigned", "x-amz-copy-source": `${bucket.id}/a.txt` }, body: "x" });
+    assert.equal(unsigned.status, 403);
+    errors.push(`presigned PUT with unsigned headers: ${await unsigned.text()}`);
+    const k3 = await api.post(`/v1/buckets/${bucket.id}/access-keys`, { label: "revoked-in-flight" });
+    secrets.push(k3.body.secretAccessKey);
+    const inflight = { s3Url, clock: systemClock } as unknown as OtterStorage;
+    const heldWrites = [
+      await heldRequest(inflight, { bucket: bucket.id, ...k3.body }, "PUT", `/${bucket.id}/late-small.txt`, "late"),
+      await heldRequest(inflight, { bucket: bucket.id, ...k3.body }, "PUT", `/${bucket.id}/late-large.bin`, Buffer.alloc(200 * 1024, 4)),
+    ];
+    assert.equal((await api.delete(`/v1/buckets/${bucket.id}/access-keys/${k3.body.accessKeyId}`)).status, 204);
+    for (const w of heldWrites) {
+      const r = await w.finish();
+      assert.equal(r.status, 403, r.body);
+      errors.push(`write in flight at its key's revocation: ${r.body}`);
+    }
+
+    // Temporary credentials, used once.
     const temp = await api.post(`/v1/buckets/${bucket.id}/temporary-credentials`, { durationSeconds: 900 });
     assert.equal(temp.status, 201);
     secrets.push(temp.body.secretAccessKey, temp.body.sessionToken);
@@ -151,9 +175,11 @@ describe("evidence: secret-leak scan (create, rotate, refresh, use, fail, delete
     return sources;
   }
 
-  it("exercised what it claims: 4 secret access keys (one temporary), a session token, 2 account tokens, failed operations, a service log and object bodies", () => {
-    assert.equal(secrets.length, 7);
-    assert.equal(errors.length, 5);
+  it("exercised what it claims: 5 secret access keys (one temporary, one revoked with writes in flight), a session token, 2 account tokens, failed operations and refused writes, a service log and object bodies", () => {
+    assert.equal(secrets.length, 8);
+    assert.equal(errors.length, 8);
+    assert.ok(errors.some((e) => /headers present in the request which were not signed/.test(e)));
+    assert.equal(errors.filter((e) => /InvalidAccessKeyId/.test(e)).length, 2);
     assert.ok(cli.stdout().split("\n").length > 20, "the service logged its requests");
     assert.ok([...dataFilesWhileRunning.keys()].some((k) => k.endsWith("otterstorage.db-wal")), "the WAL was scanned while running");
     assert.ok([...dataFilesWhileRunning.keys()].some((k) => k.includes("objects")), "object bodies were scanned");

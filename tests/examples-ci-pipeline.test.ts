@@ -5,6 +5,7 @@ import { spawn } from "child_process";
 import * as os from "os";
 import { ROOT, runProgram } from "./examples-harness";
 import { control, useEmulator } from "./support/emulator";
+import { skipBecause } from "./support/skip";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(s: string): any };
@@ -96,7 +97,7 @@ describe("examples/ci-pipeline program in temporary-credentials mode, against Lo
         p.once("error", () => resolve({ code: null, err: "aws not found" }));
         p.once("close", (code) => resolve({ code, err }));
       });
-      if (ls.err === "aws not found") this.skip();
+      if (ls.err === "aws not found") return skipBecause(this, "AWS CLI not installed (pip install awscli)");
       assert.equal(ls.code, 0, ls.err);
     } finally {
       fs.rmSync(home, { recursive: true, force: true });

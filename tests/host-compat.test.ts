@@ -10,4 +10,5 @@ describeHostScenario("dynamic-provider host (Node 22, newest @pulumi/pulumi 3.x 
   fs.existsSync(COMPAT_NODE) && fs.existsSync(COMPAT_HOST_SCRIPT) ? { node: COMPAT_NODE, hostScript: COMPAT_HOST_SCRIPT } : undefined,
   // 3.249+ is the line that requires Node 22: proves the newer host really ran.
   /^3\.(249|2[5-9]\d|[3-9]\d\d)\./,
+  "Node 22 toolchain not installed in .cache/compat: run scripts/setup-compat.sh",
 );

@@ -15,6 +15,7 @@ import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/clien
 import { awsProfileOf, environmentOf, rcloneRemoteOf, s3ClientConfigOf, Credentials } from "../sdk/outputs";
 import { engineUp, ResourceState } from "./support/host";
 import { Rig, startRig } from "./lifecycle-support";
+import { skipBecause } from "./support/skip";
 
 const run = promisify(execFile);
 const has = (bin: string) => {
@@ -55,13 +56,13 @@ describe("ready-to-use credential outputs with real clients", function () {
   });
 
   it("environment: `aws s3 ls` with only the env map lists the bucket", async function () {
-    if (!has("aws")) return this.skip();
+    if (!has("aws")) return skipBecause(this, "AWS CLI not installed (pip install awscli)");
     const { stdout } = await run("aws", ["s3", "ls", `s3://${bucket.id}`], { env: cleanEnv(environmentOf(c), dir) });
     assert.match(stdout, /hello\.txt/);
   });
 
   it("awsProfile: `aws --profile otter s3 ls` with the two snippets as the config and credentials files", async function () {
-    if (!has("aws")) return this.skip();
+    if (!has("aws")) return skipBecause(this, "AWS CLI not installed (pip install awscli)");
     const p = awsProfileOf(c, "otter");
     fs.writeFileSync(path.join(dir, "config"), p.config);
     fs.writeFileSync(path.join(dir, "credentials"), p.credentials, { mode: 0o600 });
@@ -89,7 +90,7 @@ describe("ready-to-use credential outputs with real clients", function () {
   });
 
   it("rcloneRemote with rclone itself: `rclone ls otter:<bucket>`", async function () {
-    if (!has("rclone")) return this.skip(); // not installed on this machine
+    if (!has("rclone")) return skipBecause(this, "rclone not installed (apt-get install -y rclone)");
     fs.writeFileSync(path.join(dir, "rclone.conf"), rcloneRemoteOf(c, "otter"));
     // Only the remote section: no AWS_* variables (rclone 1.60 cannot use this machine's AWS_CA_BUNDLE at all).
     const { stdout } = await run("rclone", ["--config", path.join(dir, "rclone.conf"), "ls", `otter:${bucket.id}`], { env: cleanEnv({}, dir) });

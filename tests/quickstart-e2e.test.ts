@@ -14,6 +14,7 @@ import { analyzeStack } from "./policy-harness";
 import { useEmulator } from "./support/emulator";
 import { runCommand } from "./support/run";
 import { ROOT } from "./examples-harness";
+import { skipBecause } from "./support/skip";
 
 const ENTRY = path.join(ROOT, "dist", "quickstart", "index.js");
 
@@ -25,7 +26,7 @@ describe("quickstart end to end against Local OtterStorage (engine-like monitor,
   let state: Awaited<ReturnType<typeof installEngineLikeMonitor>>;
 
   before(async function () {
-    if (spawnSync("aws", ["--version"]).error) this.skip();
+    if (spawnSync("aws", ["--version"]).error) return skipBecause(this, "AWS CLI not installed (pip install awscli)");
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "otter-qs-"));
     state = await installEngineLikeMonitor({ "otterstorage:endpoint": otter().controlUrl, "otterstorage:token": otter().token }, "otterstorage-quickstart", "dev");
     delete require.cache[require.resolve(ENTRY)];

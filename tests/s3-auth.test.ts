@@ -73,12 +73,16 @@ describe("S3 auth: bucket-bound keys, revocation, temporary credentials, presign
     }
   });
 
-  it("lists only the key's own bucket and refuses CreateBucket", async () => {
+  it("lists only the key's own bucket and refuses CreateBucket, except its own bucket: BucketAlreadyOwnedByYou", async () => {
     const list = await s3.send(new ListBucketsCommand({}));
     assert.deepEqual(list.Buckets?.map((b) => b.Name), ["auth-mine"]);
     const e = await errorOf(s3.send(new CreateBucketCommand({ Bucket: "made-by-a-key" })));
     assert.equal(e.code, "AccessDenied");
     assert.match(e.message, /Control API/);
+    const taken = await errorOf(s3.send(new CreateBucketCommand({ Bucket: "auth-other" })));
+    assert.equal(taken.code, "AccessDenied", "another key's bucket: still AccessDenied, nothing said about it");
+    const own = await errorOf(s3.send(new CreateBucketCommand({ Bucket: "auth-mine", CreateBucketConfiguration: { LocationConstraint: "eu-mad" as never } })));
+    assert.deepEqual([own.code, own.status], ["BucketAlreadyOwnedByYou", 409]);
   });
 
   it("fails the very next request after the key is revoked (InvalidAccessKeyId)", async () => {

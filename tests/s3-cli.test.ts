@@ -1,42 +1,12 @@
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { useEmulator } from "./support/emulator";
 import { bucketWithKey, type BucketKey } from "./s3-support";
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], env: Record<string, string>, cwd?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env, cwd, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-function which(bin: string): boolean {
-  return (process.env.PATH ?? "").split(path.delimiter).some((d) => fs.existsSync(path.join(d, bin)));
-}
-
-/** A clean environment: no host AWS settings leak in. */
-function baseEnv(dir: string): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "",
-    HOME: dir,
-    AWS_CONFIG_FILE: path.join(dir, "config"),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "credentials"),
-    AWS_EC2_METADATA_DISABLED: "true",
-    PYTHONWARNINGS: "ignore",
-  };
-}
+import { baseEnv, run, which } from "./support/cli";
+import { skipBecause } from "./support/skip";
 
 describe("S3 with the AWS CLI, boto3 and curl, as the OtterStorage key page shows", function () {
   this.timeout(120_000);
@@ -46,7 +16,7 @@ describe("S3 with the AWS CLI, boto3 and curl, as the OtterStorage key page show
   const B = "mi-primer-bucket";
 
   before(async function () {
-    if (!which("aws")) this.skip();
+    if (!which("aws")) return skipBecause(this, "AWS CLI not installed (pip install awscli)");
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "otter-cli-"));
     key = await bucketWithKey(emu(), B);
     // Option A of the seed page: a named profile with endpoint_url in ~/.aws/config.
@@ -86,7 +56,7 @@ describe("S3 with the AWS CLI, boto3 and curl, as the OtterStorage key page show
   });
 
   it("downloads through `aws s3 presign` + curl without the secret", async function () {
-    if (!which("curl")) this.skip();
+    if (!which("curl")) return skipBecause(this, "curl not installed");
     const env = baseEnv(dir);
     const p = await run("aws", ["--profile", "otter", "s3", "presign", `s3://${B}/docs/informe.pdf`, "--expires-in", "600"], env);
     assert.equal(p.code, 0, p.stderr);
@@ -100,7 +70,7 @@ describe("S3 with the AWS CLI, boto3 and curl, as the OtterStorage key page show
 
   it("lists with boto3 list_objects_v2 using endpoint_url and the key pair", async function () {
     const probe = await run("python3", ["-c", "import boto3"], baseEnv(dir));
-    if (probe.code !== 0) this.skip();
+    if (probe.code !== 0) return skipBecause(this, "python3 with boto3 not installed (pip install boto3)");
     const script = [
       "import boto3, os, json",
       "s3 = boto3.client('s3', endpoint_url=os.environ['EP'], region_name='eu-mad',",

@@ -64,7 +64,8 @@ export async function signed(
     { method, protocol: "http:", hostname: u.hostname, port: Number(u.port), path, headers, query: opts.query ?? {} } as never,
     { signingDate: new Date(opts.at ?? os.clock.now()) },
   ) as unknown as { headers: Record<string, string> };
-  const qs = new URLSearchParams(opts.query ?? {}).toString();
+  // Percent-encoding as SigV4 does (a space is %20; URLSearchParams' '+' would be a literal plus to S3).
+  const qs = Object.entries(opts.query ?? {}).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
   return { url: `${os.s3Url}${path}${qs ? "?" + qs : ""}`, headers: req.headers };
 }
 
@@ -88,4 +89,36 @@ export async function errorOf(p: Promise<unknown>): Promise<{ code: string; stat
 /** S3 error code from an XML body. */
 export function codeOf(body: string): string | undefined {
   return /<Code>([^<]+)<\/Code>/.exec(body)?.[1];
+}
+
+/**
+ * A signed request whose body is held back: `open()` sends the head (with Expect: 100-continue) and resolves once
+ * the service answered 100 Continue, i.e. it has authenticated the request and is waiting for the body (the
+ * handler runs to its first body read before any other connection is served); `finish()` sends the body and
+ * resolves with the answer. Used to act (revoke, delete the bucket, expire) while a write is in flight.
+ */
+export async function heldRequest(
+  os: OtterStorage, key: BucketKey & { sessionToken?: string }, method: string, path: string, body: Buffer | string,
+  opts: { headers?: Record<string, string>; query?: Record<string, string> } = {},
+): Promise<{ finish(): Promise<RawAnswer> }> {
+  const extra: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (key.sessionToken) extra["x-amz-security-token"] = key.sessionToken;
+  const { url, headers } = await signed(os, key, method, path, { headers: extra, query: opts.query });
+  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
+  let continued!: Promise<void>;
+  let send!: () => void;
+  const answer = new Promise<RawAnswer>((resolve, reject) => {
+    const req = http.request(url, { method, headers: { ...headers, "content-length": String(buf.length), expect: "100-continue" } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.flushHeaders();
+    continued = new Promise<void>((r) => req.once("continue", () => r()));
+    send = () => req.end(buf);
+  });
+  await Promise.race([continued, answer.then((a) => assert.fail(`answered ${a.status} before the body was sent: ${a.body}`))]);
+  return { finish: () => (send(), answer) };
 }

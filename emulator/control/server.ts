@@ -19,7 +19,7 @@ import { StoreError } from "../store/errors";
 import { safeEqual } from "../store/crypto";
 import type { Answer, ControlContext, Handler, ObjectStats } from "./context";
 import { ControlProblem, problemBody, validationFailed, zodFieldErrors } from "./problem";
-import { RateLimiter, RateLimitOptions } from "./ratelimit";
+import { FAILED_AUTH_SHARE, RateLimiter, RateLimitOptions } from "./ratelimit";
 import * as buckets from "./buckets";
 import * as keys from "./accessKeys";
 import { ConsoleOptions, registerConsole } from "../console";
@@ -85,12 +85,29 @@ function isExpiredCredentialAnswer(body: string, now: number): boolean {
   }
 }
 
+/**
+ * Paths ("tags.__proto__") of every own "__proto__" key nested in a parsed JSON value. At the top level the strict
+ * request schemas already name it as an unknown field.
+ */
+function protoKeyPaths(v: unknown, at = "", out: string[] = []): string[] {
+  if (v === null || typeof v !== "object" || out.length > 20) return out;
+  for (const k of Object.keys(v)) {
+    const p = at ? `${at}.${k}` : k;
+    if (k === "__proto__" && at) out.push(p);
+    else protoKeyPaths((v as Record<string, unknown>)[k], p, out);
+  }
+  return out;
+}
+
 export async function startControlServer(opts: ControlServerOptions): Promise<ControlServer> {
   const log = opts.log ?? silentLogger;
   const store = opts.store;
   const s3Url = typeof opts.s3Url === "function" ? opts.s3Url : () => opts.s3Url as string;
   const ctx: ControlContext = { store, objects: opts.objects, s3Url, region: opts.region };
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit, store.clock) : undefined;
+  const anonymousLimiter = opts.rateLimit
+    ? new RateLimiter({ requestsPerSecond: Math.max(1, opts.rateLimit.requestsPerSecond * FAILED_AUTH_SHARE) }, store.clock)
+    : undefined;
   const openApi = JSON.stringify(buildOpenApi());
   const windowMs = IDEMPOTENCY_WINDOW_SECONDS * 1000;
 
@@ -125,13 +142,21 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   app.addContentTypeParser(["application/json", "application/merge-patch+json"], { parseAs: "string" }, (_req, raw, done) => {
     const text = String(raw);
     if (text.trim() === "") return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch (e) {
       // Node's JSON.parse message quotes a slice of the input, which may hold a secret: report the position only.
       const at = /position (\d+)/.exec((e as Error).message)?.[1];
-      done(new ControlProblem("MalformedJson", `The body is not valid JSON${at ? ` (error at character ${at})` : ""}. Send a JSON object.`), undefined);
+      return done(new ControlProblem("MalformedJson", `The body is not valid JSON${at ? ` (error at character ${at})` : ""}. Send a JSON object.`), undefined);
     }
+    // JSON.parse keeps "__proto__" as a plain key, but any JavaScript object it is copied into (zod's record, a
+    // spread) turns it into the prototype: a tag named __proto__ vanished without an error. Refuse it by path.
+    const reserved = protoKeyPaths(parsed);
+    if (reserved.length) {
+      return done(validationFailed(reserved.map((path) => ({ path, message: "'__proto__' is reserved and cannot be used as a key (e.g. a tag name); choose another key" }))), undefined);
+    }
+    done(null, parsed);
   });
 
   const sendProblem = (req: FastifyRequest, reply: FastifyReply, code: ControlErrorCode, detail: string, errors?: StoreError["errors"], headers?: Record<string, string>) => {
@@ -172,20 +197,24 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     return sendProblem(req, reply, "RouteNotFound", `There is no route ${pathOnly}. See GET /v1/openapi.json for the routes of Control API v1.`);
   });
 
-  // Rate limit, then auth: both before the body is parsed.
+  // Auth check, then the rate limit of that credential: both before the body is parsed.
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);
     if (closing) throw new ControlProblem("ServiceUnavailable", "The service is shutting down. Retry against a running instance.", undefined, { "retry-after": "1", connection: "close" });
     const spec = (req.routeOptions.config as { spec?: RouteSpec }).spec;
     if (!spec) return;
-    if (limiter && spec.operationId !== "getHealth") {
-      const wait = limiter.take();
-      if (wait > 0) throw new ControlProblem("RateLimited", `Too many requests; retry after ${wait} s.`, undefined, { "retry-after": String(wait) });
-    }
-    if (!spec.auth) return;
     const h = req.headers.authorization;
     const m = typeof h === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
-    if (!m || !safeEqual(m[1], opts.token)) {
+    const authorized = m !== null && safeEqual(m[1], opts.token);
+    // Budget per credential: the account token's own, and a smaller shared one for requests without it (failed
+    // auth, unauthenticated routes), so nobody without the token can lock the account's clients out.
+    const budget = authorized ? limiter : anonymousLimiter;
+    if (budget && spec.operationId !== "getHealth") {
+      const wait = budget.take();
+      if (wait > 0) throw new ControlProblem("RateLimited", `Too many requests${authorized ? "" : " without a valid account token"}; retry after ${wait} s.`, undefined, { "retry-after": String(wait) });
+    }
+    if (!spec.auth) return;
+    if (!authorized) {
       throw new ControlProblem(
         "Unauthorized",
         h ? "The account token is not valid. Send Authorization: Bearer <account token> with the token printed on start (or OTTERSTORAGE_TOKEN)." : "Send Authorization: Bearer <account token>.",

@@ -109,10 +109,15 @@ export async function receiveBody(req: IncomingMessage, auth: AuthResult, object
   if (declaredSize !== undefined && declaredSize <= inlineMax) {
     // Small and announced as such: keep it in memory (never more than inlineMax, whatever the client sends).
     const parts: Buffer[] = [];
-    for await (const b of source) {
-      onData(b);
-      if (seen > inlineMax) throw new S3Error("IncompleteBody", `The body is longer than its declared length (${declaredSize} bytes).`);
-      parts.push(Buffer.from(b));
+    try {
+      for await (const b of source) {
+        onData(b);
+        if (seen > inlineMax) throw new S3Error("IncompleteBody", `The body is longer than its declared length (${declaredSize} bytes).`);
+        parts.push(Buffer.from(b));
+      }
+    } catch (e) {
+      // A client that hangs up mid-body is an incomplete request, not an internal error (as for spooled bodies).
+      throw e instanceof S3Error || req.complete ? e : new S3Error("IncompleteBody");
     }
     inline = parts.length === 1 ? parts[0] : Buffer.concat(parts);
     size = inline.length;

@@ -22,6 +22,8 @@ export interface Ctx {
   objects: ObjectStore;
   region: string;
   operation: string;
+  /** The incarnation (BucketRecord.incarnation) of the credential's bucket when the request was authenticated. */
+  incarnation: string | undefined;
 }
 
 export function q(ctx: Ctx, name: string): string | undefined {
@@ -38,6 +40,28 @@ export function h(ctx: Ctx, name: string): string | undefined {
 export function bucketOf(ctx: Ctx): BucketRecord {
   const b = ctx.store.getBucket(ctx.bucket as string);
   if (!b) throw new S3Error("NoSuchBucket", undefined, { BucketName: ctx.bucket as string });
+  return b;
+}
+
+/**
+ * Re-validates, at the moment a write commits, everything the request was authorized with: the credential still
+ * exists (not revoked, not deleted with its bucket), a temporary credential has not expired, it is still bound to
+ * the bucket the request names, and that bucket is the same incarnation it was when the request was authenticated
+ * (not deleted and created again under the same name while the body streamed in). Call it inside the function passed
+ * to `ObjectStore.commit`: it is synchronous, as are revocation and bucket deletion, so no revoke can slip between
+ * this check and the rows it guards. Returns the bucket as it is now; throws the error a new request would get.
+ */
+export function authorizedBucket(ctx: Ctx): BucketRecord {
+  const id = ctx.auth.credential.accessKeyId;
+  const cred = ctx.store.resolveCredential(id);
+  if (!cred) throw new S3Error("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records: it was revoked while this request was in flight.", { AWSAccessKeyId: id });
+  if (cred.kind === "temporary" && cred.expiresAt !== undefined && ctx.store.clock.now() >= cred.expiresAt) {
+    throw new S3Error("ExpiredToken", "The provided token has expired: the temporary credential expired while this request was in flight.");
+  }
+  if (cred.bucket !== ctx.bucket) throw Errors.foreignBucket(ctx.bucket as string);
+  const b = ctx.store.getBucket(cred.bucket);
+  if (!b || b.incarnation !== ctx.incarnation) throw new S3Error("NoSuchBucket", "The specified bucket does not exist: it was deleted while this request was in flight.", { BucketName: ctx.bucket as string });
+  assertWritable(b);
   return b;
 }
 

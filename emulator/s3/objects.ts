@@ -22,8 +22,11 @@ export interface StoredMeta {
   user?: Record<string, string>;
   /** Content-Encoding, Cache-Control, Content-Disposition, Content-Language, Expires. */
   headers?: Record<string, string>;
-  checksum?: { algorithm: string; value: string };
+  /** type COMPOSITE: a multipart object's checksum of its parts' checksums ("<base64>-<parts>"); else FULL_OBJECT. */
+  checksum?: { algorithm: string; value: string; type?: "COMPOSITE" | "FULL_OBJECT" };
   partsCount?: number;
+  /** Object tags of this version (emulator/s3/handlers/tagging.ts). */
+  tags?: Record<string, string>;
 }
 
 export interface ObjectVersion {
@@ -181,6 +184,7 @@ export class ObjectStore {
       deleteVersion: db.prepare("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?"),
       insert: db.prepare(`INSERT INTO s3_objects (bucket, key, version_id, seq, is_latest, delete_marker, size, etag, content_type,
         last_modified, meta, file, retain_until, noncurrent_since, inline) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`),
+      setMeta: db.prepare("UPDATE s3_objects SET meta = ? WHERE bucket = ? AND key = ? AND version_id = ?"),
       newest: db.prepare("SELECT version_id FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1"),
       promote: db.prepare("UPDATE s3_objects SET is_latest = 1, noncurrent_since = NULL WHERE bucket = ? AND key = ? AND version_id = ?"),
       listCurrent: db.prepare(`SELECT ${LIST_COLUMNS} FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0 AND key > ?
@@ -384,6 +388,11 @@ export class ObjectStore {
       bucket, key, versionId, seq, isLatest: true, deleteMarker: !!v.deleteMarker, size: v.size, etag: v.etag,
       contentType: v.contentType, lastModified: now, meta: v.meta, file: v.body?.file ?? null, inline: v.body?.inline ?? null, retainUntil, noncurrentSince: null,
     };
+  }
+
+  /** Replace the stored metadata of one version (PutObjectTagging / DeleteObjectTagging); body and ETag unchanged. */
+  setMeta(v: ObjectVersion, meta: StoredMeta): void {
+    this.st.setMeta.run(JSON.stringify(meta), v.bucket, v.key, v.versionId);
   }
 
   /** DeleteObject without a version id. Unversioned: the object goes; otherwise a delete marker becomes current. */

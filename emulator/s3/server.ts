@@ -14,6 +14,7 @@ import * as bucketOps from "./handlers/bucket";
 import { listObjectVersions, listObjectsV1, listObjectsV2 } from "./handlers/list";
 import * as mp from "./handlers/multipart";
 import * as objectOps from "./handlers/object";
+import * as tagging from "./handlers/tagging";
 import { startLifecycleTimer } from "./lifecycle";
 import { listen } from "../listen";
 import type { ObjectStore } from "./objects";
@@ -25,6 +26,33 @@ export interface S3ServerOptions {
   port: number;
   region: string;
   log: LoggerLike;
+  limits?: S3Limits;
+}
+
+/**
+ * Connection limits of the S3 listener, against slow-request attacks (slowloris): a request head must arrive
+ * within `headersTimeoutMs`; a connection with no bytes moving either way for `idleTimeoutMs` is closed (body
+ * progress resets it, so a slow but moving upload of any length is never cut); at most `maxConnections` are open
+ * at once (further ones are closed on arrival). There is no limit on a whole request's duration: a 5 GiB upload
+ * over a slow link must finish.
+ */
+export interface S3Limits {
+  /** Default 20 s. */
+  headersTimeoutMs?: number;
+  /** Default 120 s. */
+  idleTimeoutMs?: number;
+  /** Default 1024. */
+  maxConnections?: number;
+}
+
+export const DEFAULT_S3_LIMITS: Required<S3Limits> = { headersTimeoutMs: 20_000, idleTimeoutMs: 120_000, maxConnections: 1024 };
+
+function checkLimits(l: S3Limits = {}): Required<S3Limits> {
+  const out = { ...DEFAULT_S3_LIMITS, ...Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)) } as Required<S3Limits>;
+  for (const [name, v] of Object.entries(out)) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`s3Limits.${name} must be a whole number >= 1; got ${String(v)}`);
+  }
+  return out;
 }
 
 type Handler = (ctx: Ctx) => void | Promise<void>;
@@ -51,6 +79,7 @@ function route(ctx: Ctx): Route {
     throw new S3Error("MethodNotAllowed");
   }
   for (const k of Object.keys(ctx.query)) {
+    if (k === "tagging" && ctx.key !== null) continue; // object tagging is served; bucket tagging is not
     if (UNSUPPORTED.has(k)) throw new S3Error("NotImplemented", `The '${k}' sub-resource is not supported by OtterStorage.`);
   }
   if (ctx.key === null) {
@@ -81,17 +110,20 @@ function route(ctx: Ctx): Route {
   }
   switch (m) {
     case "GET":
+      if (has(ctx, "tagging")) return { op: "GetObjectTagging", fn: tagging.getObjectTagging };
       if (has(ctx, "uploadId")) return { op: "ListParts", fn: mp.listParts };
       return { op: "GetObject", fn: objectOps.getObject };
     case "HEAD":
       return { op: "HeadObject", fn: objectOps.headObject };
     case "PUT":
+      if (has(ctx, "tagging")) return { op: "PutObjectTagging", fn: tagging.putObjectTagging };
       if (has(ctx, "uploadId") || has(ctx, "partNumber")) {
         if (!has(ctx, "uploadId") || !has(ctx, "partNumber")) throw new S3Error("InvalidRequest", "UploadPart needs both partNumber and uploadId.");
-        return { op: "UploadPart", fn: mp.uploadPart };
+        return { op: ctx.req.headers["x-amz-copy-source"] !== undefined ? "UploadPartCopy" : "UploadPart", fn: mp.uploadPart };
       }
       return { op: ctx.req.headers["x-amz-copy-source"] !== undefined ? "CopyObject" : "PutObject", fn: objectOps.putObject };
     case "DELETE":
+      if (has(ctx, "tagging")) return { op: "DeleteObjectTagging", fn: tagging.deleteObjectTagging };
       if (has(ctx, "uploadId")) return { op: "AbortMultipartUpload", fn: mp.abortMultipartUpload };
       return { op: "DeleteObject", fn: objectOps.deleteObject };
     case "POST":
@@ -187,7 +219,8 @@ export async function startS3Server(opts: S3ServerOptions): Promise<{ url: strin
       const regions = pathBucket && pathBucket.region !== region ? [region, pathBucket.region] : [region];
       const auth = await verifyRequest({ method, rawPath, query, headers: req.headers }, { store, regions });
       accessKeyId = auth.credential.accessKeyId;
-      const ctx: Ctx = { req, res, requestId, method, rawPath, query, bucket: parts.bucket, key: parts.key, auth, store, objects, region, operation: "" };
+      const incarnation = store.getBucket(auth.credential.bucket)?.incarnation;
+      const ctx: Ctx = { req, res, requestId, method, rawPath, query, bucket: parts.bucket, key: parts.key, auth, store, objects, region, operation: "", incarnation };
       const foreign = parts.bucket !== null && parts.bucket !== auth.credential.bucket;
       let r: Route;
       try {
@@ -224,9 +257,18 @@ export async function startS3Server(opts: S3ServerOptions): Promise<{ url: strin
     log.request({ plane: "s3", method, url, status: res.statusCode, ms: performance.now() - started, requestId, accessKeyId, operation, code });
   }
 
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+  const limits = checkLimits(opts.limits);
+  const server = http.createServer({
+    keepAliveTimeout: Math.min(65_000, limits.idleTimeoutMs),
+    requestTimeout: 0, // no cap on a whole request (large uploads); the head and idle limits below stop slow attacks
+    headersTimeout: limits.headersTimeoutMs,
+    // How often Node looks for heads past their deadline (default 30 s, which would let a short limit run long).
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 4))),
+  }, (req, res) => {
     void handle(req, res);
   });
+  server.timeout = limits.idleTimeoutMs; // socket inactivity: any byte in or out resets it; idle sockets are destroyed
+  server.maxConnections = limits.maxConnections;
   const url = await listen(server, opts.port, opts.host);
   const stopLifecycle = startLifecycleTimer(store, objects, (e) => log.error("lifecycle run failed", e));
   let closing: Promise<void> | undefined;

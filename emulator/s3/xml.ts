@@ -26,6 +26,9 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: true,
   processEntities: true,
+  // Numeric character references (&#34;, &#x22;) are plain XML: Go's encoding/xml (rclone, MinIO's client) writes
+  // every quote of an ETag as &#34;. fast-xml-parser decodes them only with htmlEntities on.
+  htmlEntities: true,
   ignoreDeclaration: true,
   removeNSPrefix: true,
 });

@@ -52,10 +52,11 @@ export class Store {
     } else {
       this.dataDir = path.resolve(opts.dataDir);
       fs.mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
+      tightenDataDir(this.dataDir, (m) => this.log.warn(m));
       const unlock = lockDataDir(this.dataDir);
       try {
         this.box = SecretBox.fromDataDir(this.dataDir, (m) => this.log.warn(m));
-        this.db = new Database(path.join(this.dataDir, DB_FILE));
+        this.db = new Database(privateFile(path.join(this.dataDir, DB_FILE), (m) => this.log.warn(m)));
         this.db.pragma("journal_mode = WAL");
       } catch (e) {
         unlock();
@@ -131,14 +132,15 @@ export class Store {
       lifecycleRules: b.lifecycleRules.map((r) => ({ ...r })),
       tags: { ...b.tags },
       createdAt: this.clock.now(),
+      incarnation: crypto.randomBytes(16).toString("hex"),
     });
     this.db
       .prepare(
-        `INSERT INTO buckets (name, region, storage_class, versioning, object_lock, legal_hold, lifecycle_rules, tags, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO buckets (name, region, storage_class, versioning, object_lock, legal_hold, lifecycle_rules, tags, created_at, incarnation)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(rec.name, rec.region, rec.storageClass, rec.versioning, rec.objectLock ? JSON.stringify(rec.objectLock) : null,
-        rec.legalHold ? 1 : 0, JSON.stringify(rec.lifecycleRules), JSON.stringify(rec.tags), rec.createdAt);
+        rec.legalHold ? 1 : 0, JSON.stringify(rec.lifecycleRules), JSON.stringify(rec.tags), rec.createdAt, rec.incarnation);
     this.buckets.set(rec.name, rec);
     return rec;
   }
@@ -389,6 +391,39 @@ export class Store {
       }
     }
   }
+}
+
+/**
+ * The data dir holds the database, whose rows carry small object bodies inline (emulator/s3/objects.ts
+ * INLINE_MAX_BYTES), so it must not be readable by other local users: a dir open to group or others is tightened
+ * to 0700, with a warning that says so.
+ */
+export function tightenDataDir(dir: string, warn: (m: string) => void): void {
+  const mode = fs.statSync(dir).mode & 0o777;
+  if ((mode & 0o077) === 0) return;
+  fs.chmodSync(dir, 0o700);
+  warn(`The data dir ${dir} was readable by group or others (mode 0${mode.toString(8)}); its mode is now 0700. It holds object bodies and the sealed keys.`);
+}
+
+/**
+ * The database file, created 0600 before SQLite opens it (SQLite creates -wal and -shm with the database file's
+ * permissions), and tightened to 0600 when it exists with a wider mode, as are its -wal/-shm.
+ */
+function privateFile(file: string, warn: (m: string) => void): string {
+  fs.closeSync(fs.openSync(file, "a", 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    let mode: number;
+    try {
+      mode = fs.statSync(f).mode & 0o777;
+    } catch {
+      continue;
+    }
+    if ((mode & 0o077) !== 0) {
+      fs.chmodSync(f, 0o600);
+      warn(`${f} was readable by group or others (mode 0${mode.toString(8)}); its mode is now 0600`);
+    }
+  }
+  return file;
 }
 
 /** sha256 hex of the canonical JSON of a request, for idempotency comparison. */

@@ -60,4 +60,13 @@ export const STORE_MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
       CREATE INDEX idempotency_credential ON idempotency (credential_id);
     `,
   },
+  {
+    // A bucket name can be deleted and created again; each creation is a new incarnation. Writes remember the
+    // incarnation they were authorized for and commit only while it is still the bucket's (emulator/s3/context.ts).
+    name: "store/002-bucket-incarnation",
+    sql: `
+      ALTER TABLE buckets ADD COLUMN incarnation TEXT;
+      UPDATE buckets SET incarnation = lower(hex(randomblob(16))) WHERE incarnation IS NULL;
+    `,
+  },
 ];

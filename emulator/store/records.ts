@@ -18,6 +18,11 @@ export interface BucketRecord {
   readonly tags: Record<string, string>;
   /** ms since epoch (service clock) */
   readonly createdAt: number;
+  /**
+   * Random id of this creation of the name: a bucket deleted and created again under the same name has a new one,
+   * so a write authorized for the old bucket can never commit into the new one.
+   */
+  readonly incarnation: string;
 }
 
 export interface NewBucket {
@@ -88,7 +93,7 @@ export interface StoreOptions {
 
 export interface BucketRow {
   name: string; region: string; storage_class: string; versioning: string; object_lock: string | null;
-  legal_hold: number; lifecycle_rules: string; tags: string; created_at: number;
+  legal_hold: number; lifecycle_rules: string; tags: string; created_at: number; incarnation: string;
 }
 export interface KeyRow { seq: number; id: string; bucket: string; label: string | null; created_at: number; last_used_at: number | null }
 
@@ -111,6 +116,7 @@ export function rowToBucket(r: BucketRow): BucketRecord {
     lifecycleRules: JSON.parse(r.lifecycle_rules) as LifecycleRule[],
     tags: JSON.parse(r.tags) as Record<string, string>,
     createdAt: r.created_at,
+    incarnation: r.incarnation,
   });
 }
 

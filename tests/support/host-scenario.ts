@@ -15,6 +15,7 @@ import { startOtterStorage, OtterStorage } from "../../emulator";
 import { OtterStorageClient } from "../../provider/client";
 import { engineUp, HostOptions, ProviderHost, ResourceState, serializedProviders } from "./host";
 import { s3For, type Creds } from "./s3";
+import { skipBecause } from "./skip";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -72,8 +73,12 @@ async function roundTrip(outs: Record<string, any>, bucket: string, key: string,
   }
 }
 
-/** Defines the scenario as ordered `it`s. `hostOptions()` returning undefined skips the suite (this.skip()). */
-export function describeHostScenario(title: string, hostOptions: () => HostOptions | undefined, expectVersion: RegExp = /^3\./): void {
+/**
+ * Defines the scenario as ordered `it`s. `hostOptions()` returning undefined skips the suite, reported with
+ * `skipReason` (tests/support/skip.ts).
+ */
+export function describeHostScenario(title: string, hostOptions: () => HostOptions | undefined, expectVersion: RegExp = /^3\./,
+  skipReason = "the host's toolchain is not available"): void {
   describe(title, function () {
     let os: OtterStorage;
     let proxy: Awaited<ReturnType<typeof flakyProxy>>;
@@ -88,7 +93,7 @@ export function describeHostScenario(title: string, hostOptions: () => HostOptio
 
     before(async function () {
       const opts = hostOptions();
-      if (!opts) return this.skip();
+      if (!opts) return skipBecause(this, skipReason);
       os = await startOtterStorage({ memory: true });
       proxy = await flakyProxy(os.controlUrl);
       // Two attempts per call so a 500 on two consecutive requests exhausts the retries; a short backoff.

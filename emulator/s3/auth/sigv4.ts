@@ -146,12 +146,12 @@ function checkRegion(region: string, allowed: readonly string[], fail: (what: st
 
 async function expectedSignature(
   req: SignedRequest, cred: CredentialRecord, signedHeaders: string[], payloadHash: string,
-  longDate: string, shortDate: string, region: string, scope: string,
+  longDate: string, shortDate: string, region: string, scope: string, fail: (what: string) => S3Error,
 ) {
   const headers: HeaderBag = {};
   for (const name of signedHeaders) {
     const v = header(req, name);
-    if (v === undefined) throw Errors.malformedAuth(`the signed header '${name}' is missing from the request`);
+    if (v === undefined) throw fail(`the signed header '${name}' is missing from the request`);
     headers[name] = v;
   }
   const canonical = canonicalizer.canonicalRequest(req.method, req.rawPath, req.query,
@@ -201,11 +201,26 @@ async function verifyHeader(req: SignedRequest, authz: string, store: StoreLike,
   const cred = resolve(store, auth.accessKeyId, header(req, "x-amz-security-token"), now);
   const contentSha = header(req, "x-amz-content-sha256");
   const payload = payloadModeOf(contentSha, false);
-  const { signature, stringToSign, key } = await expectedSignature(req, cred, auth.signedHeaders, contentSha as string, amzDate, auth.shortDate, auth.region, auth.scope);
+  const { signature, stringToSign, key } = await expectedSignature(req, cred, auth.signedHeaders, contentSha as string, amzDate, auth.shortDate, auth.region, auth.scope, Errors.malformedAuth);
   if (!safeEqual(signature, auth.signature)) {
     throw new S3Error("SignatureDoesNotMatch", undefined, { AWSAccessKeyId: cred.accessKeyId, StringToSign: stringToSign });
   }
   return { credential: cred, presigned: false, payload, signingKey: key, longDate: amzDate, scope: auth.scope, seedSignature: auth.signature };
+}
+
+/**
+ * A presigned URL grants what its signer signed, nothing more: x-amz-* headers the URL does not sign would change
+ * what the request does (x-amz-copy-source, x-amz-bypass-governance-retention, x-amz-meta-*, x-amz-tagging...), so
+ * a request carrying any is refused, as AWS does ("There were headers present in the request which were not
+ * signed", with HeadersNotSigned). Exempt: the ones the query itself names (X-Amz-Security-Token sent both ways).
+ */
+function assertAmzHeadersSigned(req: SignedRequest, signedHeaders: readonly string[]): void {
+  const signed = new Set(signedHeaders);
+  const inQuery = new Set(Object.keys(req.query).map((k) => k.toLowerCase()));
+  const unsigned = Object.keys(req.headers).filter((n) => n.startsWith("x-amz-") && !signed.has(n) && !inQuery.has(n));
+  if (unsigned.length) {
+    throw new S3Error("AccessDenied", "There were headers present in the request which were not signed", { HeadersNotSigned: unsigned.sort().join(", ") });
+  }
 }
 
 async function verifyPresigned(req: SignedRequest, alg: string, store: StoreLike, regions: readonly string[]): Promise<AuthResult> {
@@ -233,9 +248,11 @@ async function verifyPresigned(req: SignedRequest, alg: string, store: StoreLike
   const cred = resolve(store, cr.accessKeyId, queryOne(req, "X-Amz-Security-Token"), now);
   const headersList = signedHeaders.split(";");
   if (!headersList.includes("host")) throw Errors.badQueryAuth("X-Amz-SignedHeaders must include 'host'");
+  assertAmzHeadersSigned(req, headersList);
   const contentSha = header(req, "x-amz-content-sha256");
   const payloadHash = headersList.includes("x-amz-content-sha256") && contentSha ? contentSha : UNSIGNED_PAYLOAD;
-  const { signature: expected, stringToSign, key } = await expectedSignature(req, cred, headersList, payloadHash, longDate as string, cr.shortDate, cr.region, cr.scope);
+  const { signature: expected, stringToSign, key } = await expectedSignature(req, cred, headersList, payloadHash, longDate as string, cr.shortDate, cr.region, cr.scope,
+    (what) => Errors.badQueryAuth(`X-Amz-SignedHeaders: ${what}`));
   if (!safeEqual(expected, signature)) {
     throw new S3Error("SignatureDoesNotMatch", undefined, { AWSAccessKeyId: cred.accessKeyId, StringToSign: stringToSign });
   }

@@ -1,7 +1,7 @@
 /** Service- and bucket-level operations: ListBuckets, HeadBucket, location, versioning, lifecycle, object lock. */
 import { LifecycleRule } from "../../../api/schemas";
 import type { LifecycleRule as LifecycleRuleT } from "../../../api/schemas";
-import { assertWritable, bucketOf, readXml, sendEmpty, sendXml, type Ctx } from "../context";
+import { assertWritable, authorizedBucket, bucketOf, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import { Errors, S3Error } from "../errors";
 import { OWNER_XML, S3_NS, asArray, el, isoDate } from "../xml";
 
@@ -13,8 +13,15 @@ export function listBuckets(ctx: Ctx): void {
   sendXml(ctx, `<ListAllMyBucketsResult xmlns="${S3_NS}">${OWNER_XML}<Buckets>${bucket}</Buckets></ListAllMyBucketsResult>`);
 }
 
-/** Buckets are made and removed through the Control API; a bucket key cannot do either. */
-export function createBucket(_ctx: Ctx): void {
+/**
+ * Buckets are made and removed through the Control API; a bucket key cannot do either. CreateBucket of the key's
+ * own bucket answers what S3 answers its owner, BucketAlreadyOwnedByYou: tools that "make sure the bucket exists"
+ * before writing (rclone copy/copyto, s3fs, Terraform-style checks) treat that as success.
+ */
+export function createBucket(ctx: Ctx): void {
+  if (ctx.bucket === ctx.auth.credential.bucket && ctx.store.getBucket(ctx.bucket)) {
+    throw new S3Error("BucketAlreadyOwnedByYou", undefined, { BucketName: ctx.bucket });
+  }
   throw new S3Error("AccessDenied", "Access Denied: access keys are bound to one bucket and cannot create buckets; create buckets through the Control API (POST /v1/buckets)");
 }
 
@@ -49,6 +56,7 @@ export async function putBucketVersioning(ctx: Ctx): Promise<void> {
   if (status === "Suspended" && b.objectLock) {
     throw new S3Error("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.");
   }
+  authorizedBucket(ctx); // the body was read after authentication: re-check before the change
   ctx.store.updateBucket(b.name, { versioning: status });
   sendEmpty(ctx, 200);
 }
@@ -100,6 +108,7 @@ export async function putBucketLifecycle(ctx: Ctx): Promise<void> {
   if (rules.length === 0) throw Errors.malformedXml("A LifecycleConfiguration needs at least one <Rule>.");
   if (rules.length > 1000) throw Errors.malformedXml("At most 1000 rules.");
   if (new Set(rules.map((r) => r.id)).size !== rules.length) throw Errors.invalidArgument("ID", "", "Rule ID must be unique. Found same ID for more than one rule.");
+  authorizedBucket(ctx); // the body was read after authentication: re-check before the change
   ctx.store.updateBucket(b.name, { lifecycleRules: rules });
   sendEmpty(ctx, 200);
 }
@@ -121,6 +130,7 @@ export function getBucketLifecycle(ctx: Ctx): void {
 export function deleteBucketLifecycle(ctx: Ctx): void {
   const b = bucketOf(ctx);
   assertWritable(b);
+  authorizedBucket(ctx);
   ctx.store.updateBucket(b.name, { lifecycleRules: [] });
   sendEmpty(ctx, 204);
 }

@@ -1,12 +1,14 @@
 /** Multipart uploads: Create, UploadPart, Complete, Abort, ListParts, ListMultipartUploads. */
 import { createHash } from "node:crypto";
-import { receiveBody, spoolFiles } from "../body";
-import { assertWritable, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
+import { createChecksum, CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from "../auth/checksums";
+import { receiveBody, spool, spoolFiles } from "../body";
+import { assertWritable, authorizedBucket, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
+import type { BucketRecord } from "../contract";
 import { Errors, S3Error } from "../errors";
-import type { UploadRecord } from "../objects";
+import type { DurableBody, UploadRecord } from "../objects";
 import { OWNER_XML, S3_NS, asArray, el, isoDate } from "../xml";
 import { maxKeysOf } from "./list";
-import { assertKey, metaFromRequest, retainUntilFor } from "./object";
+import { assertKey, checkWriteConditions, copySourceOf, metaFromRequest, retainUntilFor } from "./object";
 
 /** AWS limits: parts 1..10000, every part but the last at least 5 MiB, at most 5 GiB each. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -25,7 +27,7 @@ export async function createMultipartUpload(ctx: Ctx): Promise<void> {
   assertWritable(b);
   assertKey(ctx.key as string);
   const { contentType, meta } = metaFromRequest(ctx);
-  const u = await ctx.objects.commit(() => ctx.objects.createUpload(b.name, ctx.key as string, contentType, meta));
+  const u = await ctx.objects.commit(() => (authorizedBucket(ctx), ctx.objects.createUpload(b.name, ctx.key as string, contentType, meta)));
   sendXml(ctx, `<InitiateMultipartUploadResult xmlns="${S3_NS}">${el("Bucket", b.name)}${el("Key", u.key)}${el("UploadId", u.uploadId)}</InitiateMultipartUploadResult>`);
 }
 
@@ -36,13 +38,13 @@ export async function uploadPart(ctx: Ctx): Promise<void> {
   if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PARTS) {
     throw Errors.invalidArgument("partNumber", raw, `Part number must be an integer between 1 and ${MAX_PARTS}, inclusive`);
   }
-  if (h(ctx, "x-amz-copy-source") !== undefined) throw new S3Error("NotImplemented", "UploadPartCopy is not supported by Local OtterStorage; upload the part's bytes instead.");
   const u = uploadOf(ctx);
+  if (h(ctx, "x-amz-copy-source") !== undefined) return uploadPartCopy(ctx, b, u, Number(raw));
   const body = await receiveBody(ctx.req, ctx.auth, ctx.objects, MAX_PART_BYTES);
   const durable = await ctx.objects.install(body.tmp as string, body.size, body.md5); // parts are always files (inlineMax 0)
   await ctx.objects.commit(() => {
-    // The upload may have been aborted or completed, or the hold set, while the bytes streamed in.
-    assertWritable(bucketOf(ctx));
+    // The upload may have been aborted or completed, the key revoked or the hold set, while the bytes streamed in.
+    authorizedBucket(ctx);
     if (!ctx.objects.getUpload(u.uploadId)) throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
     ctx.objects.putPart(u.uploadId, Number(raw), durable, body.checksum ? `${body.checksum.algorithm}:${body.checksum.value}` : null);
   }).catch((e) => {
@@ -54,11 +56,72 @@ export async function uploadPart(ctx: Ctx): Promise<void> {
   sendEmpty(ctx, 200, headers);
 }
 
+/**
+ * The checksum AWS reports for a multipart object whose parts all carry a checksum of one algorithm: the checksum
+ * of the concatenated (decoded) part checksums, base64, then "-<parts>", type COMPOSITE
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums).
+ * CRC64NVME is full-object only in S3, so it (and mixed or missing part checksums) gives no object checksum.
+ */
+async function compositeChecksum(parts: Array<{ checksum: string | null }>): Promise<{ algorithm: string; value: string; type: "COMPOSITE" } | undefined> {
+  const algs = new Set(parts.map((p) => p.checksum?.split(":")[0]));
+  if (algs.size !== 1) return undefined;
+  const alg = [...algs][0];
+  if (!alg || alg === "crc64nvme" || !(CHECKSUM_ALGORITHMS as readonly string[]).includes(alg)) return undefined;
+  const sum = createChecksum(alg as ChecksumAlgorithm);
+  for (const p of parts) sum.update(Buffer.from((p.checksum as string).slice(alg.length + 1), "base64"));
+  return { algorithm: alg, value: `${await sum.digest()}-${parts.length}`, type: "COMPOSITE" };
+}
+
+/** x-amz-copy-source-range: bytes=first-last, both given, inside the source (AWS's only accepted form). */
+function copyRange(header: string | undefined, size: number): { start: number; end: number } | null {
+  if (header === undefined) return null;
+  const m = /^bytes=(\d+)-(\d+)$/.exec(header.trim());
+  if (!m) throw Errors.invalidArgument("x-amz-copy-source-range", header, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy");
+  const start = Number(m[1]);
+  const end = Number(m[2]);
+  if (end < start || end >= size) {
+    throw Errors.invalidArgument("x-amz-copy-source-range", header, `Range specified is not valid for source object of size: ${size}`);
+  }
+  return { start, end };
+}
+
+/** UploadPartCopy: a part made from (a byte range of) an object of the same bucket. */
+async function uploadPartCopy(ctx: Ctx, b: BucketRecord, u: UploadRecord, partNumber: number): Promise<void> {
+  const { src, v } = copySourceOf(ctx, b);
+  const range = copyRange(h(ctx, "x-amz-copy-source-range"), v.size);
+  const start = range?.start ?? 0;
+  const end = range?.end ?? v.size - 1;
+  const length = v.size === 0 ? 0 : end - start + 1;
+  if (length > MAX_PART_BYTES) throw new S3Error("EntityTooLarge", undefined, { ProposedSize: String(length), MaxSizeAllowed: String(MAX_PART_BYTES) });
+  let copied: { tmp: string; size: number; md5: string };
+  if (v.file === null) {
+    const bytes = (v.inline ?? Buffer.alloc(0)).subarray(start, start + length);
+    const md5 = createHash("md5").update(bytes).digest("hex");
+    copied = { ...(await spool(ctx.objects, (async function* () { yield bytes; })(), () => {})), md5 };
+  } else {
+    copied = await spoolFiles(ctx.objects, length === 0 ? [] : [{ path: ctx.objects.filePath(v.file), start, end }]);
+  }
+  const durable: DurableBody & { file: string } = await ctx.objects.install(copied.tmp, copied.size, copied.md5);
+  const part = await ctx.objects.commit(() => {
+    authorizedBucket(ctx);
+    if (!ctx.objects.getUpload(u.uploadId)) throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
+    return ctx.objects.putPart(u.uploadId, partNumber, durable, null);
+  }).catch((e) => {
+    ctx.objects.unlinkLater([durable.file]);
+    throw e;
+  });
+  const headers: Record<string, string> = {};
+  if (src.versionId) headers["x-amz-copy-source-version-id"] = src.versionId;
+  sendXml(ctx, `<CopyPartResult xmlns="${S3_NS}">${el("LastModified", isoDate(part.lastModified))}${el("ETag", `"${part.etag}"`)}</CopyPartResult>`, 200, headers);
+}
+
 export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
   const b = bucketOf(ctx);
   assertWritable(b);
   const u = uploadOf(ctx);
+  checkWriteConditions(ctx, b.name, u.key);
   const { doc } = await readXml(ctx, "CompleteMultipartUpload");
+  authorizedBucket(ctx); // the body came in after authentication: answer a revoked key as such, not as InvalidPart
   const listed = asArray(doc.Part as Record<string, unknown> | Record<string, unknown>[]);
   if (listed.length === 0) throw Errors.malformedXml("CompleteMultipartUpload needs at least one <Part>.");
   const stored = new Map(ctx.objects.listParts(u.uploadId, 0, MAX_PARTS).map((p) => [p.partNumber, p]));
@@ -84,12 +147,13 @@ export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
   const etag = `${md5s.digest("hex")}-${chosen.length}`;
   const joined = await spoolFiles(ctx.objects, chosen.filter((p) => p.size > 0).map((p) => ({ path: ctx.objects.filePath(p.file) })));
   const durable = await ctx.objects.install(joined.tmp, joined.size, etag);
+  const checksum = await compositeChecksum(chosen);
   const v = await ctx.objects.commit(() => {
-    const now = bucketOf(ctx);
-    assertWritable(now);
+    const now = authorizedBucket(ctx);
     if (!ctx.objects.getUpload(u.uploadId)) throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
+    checkWriteConditions(ctx, b.name, u.key);
     const nv = ctx.objects.putVersion(b.name, u.key, now.versioning,
-      { size: joined.size, etag, contentType: u.contentType, meta: { ...u.meta, partsCount: chosen.length }, body: durable },
+      { size: joined.size, etag, contentType: u.contentType, meta: { ...u.meta, partsCount: chosen.length, ...(checksum ? { checksum } : {}) }, body: durable },
       retainUntilFor(now, ctx.store.clock.now()));
     ctx.objects.removeUpload(u.uploadId);
     return nv;
@@ -100,13 +164,13 @@ export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
   const headers: Record<string, string> = b.versioning === "Unversioned" ? {} : { "x-amz-version-id": v.versionId };
   const location = `${h(ctx, "host") ? `http://${h(ctx, "host")}` : ""}/${b.name}/${encodeURIComponent(u.key)}`;
   sendXml(ctx, `<CompleteMultipartUploadResult xmlns="${S3_NS}">${el("Location", location)}${el("Bucket", b.name)}${el("Key", u.key)}` +
-    `${el("ETag", `"${etag}"`)}</CompleteMultipartUploadResult>`, 200, headers);
+    `${el("ETag", `"${etag}"`)}${checksum ? el(`Checksum${checksum.algorithm.toUpperCase()}`, checksum.value) + el("ChecksumType", checksum.type) : ""}</CompleteMultipartUploadResult>`, 200, headers);
 }
 
 export async function abortMultipartUpload(ctx: Ctx): Promise<void> {
   bucketOf(ctx);
   const u = uploadOf(ctx);
-  await ctx.objects.commit(() => ctx.objects.removeUpload(u.uploadId));
+  await ctx.objects.commit(() => (authorizedBucket(ctx), ctx.objects.removeUpload(u.uploadId)));
   sendEmpty(ctx, 204);
 }
 

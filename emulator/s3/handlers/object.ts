@@ -2,11 +2,12 @@
 import * as fs from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { receiveBody, spoolFiles } from "../body";
-import { assertWritable, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
+import { assertWritable, authorizedBucket, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import type { BucketRecord } from "../contract";
 import { Errors, S3Error } from "../errors";
 import { INLINE_MAX_BYTES, NULL_VERSION, type DurableBody, type ObjectVersion, type StoredMeta } from "../objects";
 import { S3_NS, asArray, el, httpDate, isoDate } from "../xml";
+import { tagsFromHeader } from "./tagging";
 
 const DAY_MS = 86_400_000;
 const STORED_HEADERS = ["cache-control", "content-disposition", "content-language", "expires"] as const;
@@ -36,7 +37,10 @@ export function metaFromRequest(ctx: Ctx): { contentType: string | null; meta: S
     const kept = enc.split(",").map((s) => s.trim()).filter((s) => s && s !== "aws-chunked");
     if (kept.length) headers["content-encoding"] = kept.join(",");
   }
-  return { contentType: h(ctx, "content-type") ?? null, meta: { user, headers } };
+  const meta: StoredMeta = { user, headers };
+  const tags = tagsFromHeader(h(ctx, "x-amz-tagging"));
+  if (tags && Object.keys(tags).length) meta.tags = tags;
+  return { contentType: h(ctx, "content-type") ?? null, meta };
 }
 
 export function retainUntilFor(b: BucketRecord, now: number): number | null {
@@ -54,18 +58,15 @@ export async function putObject(ctx: Ctx): Promise<void> {
   assertKey(key);
   if (h(ctx, "x-amz-copy-source") !== undefined) return copyObject(ctx, b);
   const { contentType, meta } = metaFromRequest(ctx);
-  if (h(ctx, "if-none-match") === "*") {
-    const cur = ctx.objects.get(b.name, key);
-    if (cur && !cur.deleteMarker) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-None-Match" });
-  }
+  checkWriteConditions(ctx, b.name, key); // early, so a doomed upload is refused before its body is sent
   const body = await receiveBody(ctx.req, ctx.auth, ctx.objects, undefined, INLINE_MAX_BYTES);
   const durable: DurableBody = body.inline
     ? { file: null, inline: body.inline, size: body.size, md5: body.md5 }
     : await ctx.objects.install(body.tmp as string, body.size, body.md5);
   if (body.checksum) meta.checksum = body.checksum;
   const v = await ctx.objects.commit(() => {
-    const now = bucketOf(ctx);
-    assertWritable(now); // the hold may have been set while the body streamed in
+    const now = authorizedBucket(ctx); // revoked, expired, bucket re-created or held while the body streamed in
+    checkWriteConditions(ctx, b.name, key); // and again here: another write may have landed meanwhile
     return ctx.objects.putVersion(b.name, key, now.versioning, { size: body.size, etag: body.md5, contentType, meta, body: durable }, retainUntilFor(now, ctx.store.clock.now()));
   }).catch((e) => {
     ctx.objects.unlinkLater([durable.file]);
@@ -74,6 +75,27 @@ export async function putObject(ctx: Ctx): Promise<void> {
   const headers: Record<string, string> = { ETag: etagHeader(v.etag), ...versionHeader(b, v.versionId) };
   if (body.checksum) headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
   sendEmpty(ctx, 200, headers);
+}
+
+/**
+ * Conditional writes (PutObject, CompleteMultipartUpload): If-None-Match: * = create only, If-Match = replace only
+ * that ETag (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html). Checked again inside
+ * the commit, so of two overlapping conditional writes exactly one wins and the other gets 412.
+ */
+export function checkWriteConditions(ctx: Ctx, bucket: string, key: string): void {
+  const ifNoneMatch = h(ctx, "if-none-match");
+  const ifMatch = h(ctx, "if-match");
+  if (ifNoneMatch === undefined && ifMatch === undefined) return;
+  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== "*") {
+    throw new S3Error("NotImplemented", "If-None-Match on a write only supports '*' (create only); to replace one version use If-Match: <etag>.");
+  }
+  const cur = ctx.objects.get(bucket, key);
+  const exists = cur !== undefined && !cur.deleteMarker;
+  if (ifNoneMatch !== undefined && exists) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-None-Match" });
+  if (ifMatch !== undefined) {
+    if (!exists) throw new S3Error("NoSuchKey", undefined, { Key: key });
+    if (!etagMatches(ifMatch, cur.etag)) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-Match" });
+  }
 }
 
 function findVersion(ctx: Ctx, b: BucketRecord): { v: ObjectVersion; versionId: string | undefined } {
@@ -151,13 +173,21 @@ function objectHeaders(ctx: Ctx, b: BucketRecord, v: ObjectVersion): Record<stri
   for (const [k, val] of Object.entries(v.meta.headers ?? {})) headers[k] = val;
   for (const [k, val] of Object.entries(v.meta.user ?? {})) headers[`x-amz-meta-${k}`] = val;
   if (v.meta.partsCount) headers["x-amz-mp-parts-count"] = String(v.meta.partsCount);
+  const tagCount = Object.keys(v.meta.tags ?? {}).length;
+  if (tagCount) headers["x-amz-tagging-count"] = String(tagCount);
   if (v.retainUntil !== null && b.objectLock) {
     headers["x-amz-object-lock-mode"] = b.objectLock.mode;
     headers["x-amz-object-lock-retain-until-date"] = isoDate(v.retainUntil);
   }
   for (const [param, header] of OVERRIDES) {
     const o = q(ctx, param);
-    if (o !== undefined) headers[header] = o;
+    if (o === undefined) continue;
+    // What an HTTP header can carry (RFC 9110 §5.5 field-value; Node refuses anything else): no CR/LF, nothing
+    // beyond Latin-1. Anything else would be a 500, or with CR/LF an attempt at response splitting.
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(o)) {
+      throw Errors.invalidArgument(param, o, `${param} must be a valid ${header} header value: printable characters only (no control characters such as CR or LF, nothing beyond Latin-1; percent-encode or use RFC 8187 filename*= for other characters).`);
+    }
+    headers[header] = o;
   }
   return headers;
 }
@@ -180,7 +210,7 @@ export async function getObject(ctx: Ctx, head = false): Promise<void> {
     headers["Content-Range"] = `bytes ${start}-${end}/${v.size}`;
   } else if (v.meta.checksum && h(ctx, "x-amz-checksum-mode")?.toUpperCase() === "ENABLED") {
     headers[`x-amz-checksum-${v.meta.checksum.algorithm}`] = v.meta.checksum.value;
-    headers["x-amz-checksum-type"] = "FULL_OBJECT";
+    headers["x-amz-checksum-type"] = v.meta.checksum.type ?? "FULL_OBJECT";
   }
   const length = v.size === 0 ? 0 : end - start + 1;
   if (head || length === 0) {
@@ -225,7 +255,7 @@ function deleteOne(ctx: Ctx, b: BucketRecord, key: string, versionId: string | u
 export async function deleteObject(ctx: Ctx): Promise<void> {
   const b = bucketOf(ctx);
   assertWritable(b);
-  const r = await ctx.objects.commit(() => deleteOne(ctx, b, ctx.key as string, q(ctx, "versionId")));
+  const r = await ctx.objects.commit(() => deleteOne(ctx, authorizedBucket(ctx), ctx.key as string, q(ctx, "versionId")));
   const headers: Record<string, string> = {};
   if (r.versionId) headers["x-amz-version-id"] = r.versionId;
   if (r.deleteMarker) headers["x-amz-delete-marker"] = "true";
@@ -242,6 +272,7 @@ export async function deleteObjects(ctx: Ctx): Promise<void> {
   if (items.length > 1000) throw Errors.malformedXml("At most 1000 <Object> elements per request.");
   let out = `<DeleteResult xmlns="${S3_NS}">`;
   await ctx.objects.commit(() => {
+  const live = authorizedBucket(ctx);
   for (const item of items) {
     const key = typeof item.Key === "string" ? item.Key : undefined;
     const versionId = typeof item.VersionId === "string" && item.VersionId !== "" ? item.VersionId : undefined;
@@ -250,7 +281,7 @@ export async function deleteObjects(ctx: Ctx): Promise<void> {
       continue;
     }
     try {
-      const r = deleteOne(ctx, b, key, versionId);
+      const r = deleteOne(ctx, live, key, versionId);
       if (!quiet) {
         out += `<Deleted>${el("Key", key)}${versionId ? el("VersionId", versionId) : ""}` +
           `${r.deleteMarker ? "<DeleteMarker>true</DeleteMarker>" : ""}${r.deleteMarker && !versionId ? el("DeleteMarkerVersionId", r.versionId) : ""}</Deleted>`;
@@ -265,13 +296,17 @@ export async function deleteObjects(ctx: Ctx): Promise<void> {
 }
 
 /** x-amz-copy-source: [/]bucket/key[?versionId=…], URL-encoded. Only within the key's own bucket. */
-function parseCopySource(ctx: Ctx, raw: string): { bucket: string; key: string; versionId?: string } {
+export function parseCopySource(ctx: Ctx, raw: string): { bucket: string; key: string; versionId?: string } {
   let s = raw;
   let versionId: string | undefined;
   const qi = s.indexOf("?");
   if (qi >= 0) {
     const m = /(?:^|&)versionId=([^&]*)/.exec(s.slice(qi + 1));
-    versionId = m ? decodeURIComponent(m[1]) : undefined;
+    try {
+      versionId = m ? decodeURIComponent(m[1]) : undefined;
+    } catch {
+      throw Errors.invalidArgument("x-amz-copy-source", raw, "The versionId in x-amz-copy-source must be URL-encoded UTF-8.");
+    }
     s = s.slice(0, qi);
   }
   let decoded: string;
@@ -286,7 +321,12 @@ function parseCopySource(ctx: Ctx, raw: string): { bucket: string; key: string; 
   return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
 }
 
-async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
+/**
+ * The source version of CopyObject / UploadPartCopy (own bucket only), after the x-amz-copy-source-if-* conditions
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html): a failed condition is 412, and, as AWS
+ * does, If-Match true wins over If-Unmodified-Since false, If-None-Match false over If-Modified-Since true.
+ */
+export function copySourceOf(ctx: Ctx, b: BucketRecord): { src: ReturnType<typeof parseCopySource>; v: ObjectVersion } {
   const src = parseCopySource(ctx, h(ctx, "x-amz-copy-source") as string);
   if (src.bucket !== ctx.auth.credential.bucket) throw Errors.foreignBucket(src.bucket);
   const v = ctx.objects.get(b.name, src.key, src.versionId);
@@ -294,6 +334,21 @@ async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
     if (src.versionId !== undefined && v?.deleteMarker) throw new S3Error("InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.");
     throw new S3Error(src.versionId ? "NoSuchVersion" : "NoSuchKey", undefined, { Key: src.key });
   }
+  const lastModified = Math.floor(v.lastModified / 1000) * 1000;
+  const ifMatch = h(ctx, "x-amz-copy-source-if-match");
+  const ifNoneMatch = h(ctx, "x-amz-copy-source-if-none-match");
+  const ius = parseHttpDate(h(ctx, "x-amz-copy-source-if-unmodified-since"));
+  const ims = parseHttpDate(h(ctx, "x-amz-copy-source-if-modified-since"));
+  const fail = (c: string) => new S3Error("PreconditionFailed", undefined, { Condition: `x-amz-copy-source-${c}` });
+  if (ifMatch !== undefined && !etagMatches(ifMatch, v.etag)) throw fail("If-Match");
+  if (ifMatch === undefined && ius !== undefined && lastModified > ius) throw fail("If-Unmodified-Since");
+  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, v.etag)) throw fail("If-None-Match");
+  if (ifNoneMatch === undefined && ims !== undefined && lastModified <= ims) throw fail("If-Modified-Since");
+  return { src, v };
+}
+
+async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
+  const { src, v } = copySourceOf(ctx, b);
   const directive = (h(ctx, "x-amz-metadata-directive") ?? "COPY").toUpperCase();
   if (directive !== "COPY" && directive !== "REPLACE") throw Errors.invalidArgument("x-amz-metadata-directive", directive, "Unknown metadata directive: use COPY or REPLACE.");
   if (src.key === ctx.key && directive === "COPY" && !src.versionId && b.versioning === "Unversioned") {
@@ -307,10 +362,19 @@ async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
     durable = await ctx.objects.install(copied.tmp, copied.size, copied.md5);
   }
   const copied = { size: durable.size, md5: durable.md5 };
+  const tagDirective = (h(ctx, "x-amz-tagging-directive") ?? "COPY").toUpperCase();
+  if (tagDirective !== "COPY" && tagDirective !== "REPLACE") throw Errors.invalidArgument("x-amz-tagging-directive", tagDirective, "Unknown tagging directive: use COPY or REPLACE.");
   const { contentType, meta } = directive === "REPLACE" ? metaFromRequest(ctx) : { contentType: v.contentType, meta: { user: v.meta.user, headers: v.meta.headers } as StoredMeta };
+  // Tags follow x-amz-tagging-directive, independently of the metadata directive (as in S3).
+  delete meta.tags;
+  if (tagDirective === "COPY") {
+    if (v.meta.tags && Object.keys(v.meta.tags).length) meta.tags = { ...v.meta.tags };
+  } else {
+    const tags = tagsFromHeader(h(ctx, "x-amz-tagging"));
+    if (tags && Object.keys(tags).length) meta.tags = tags;
+  }
   const nv = await ctx.objects.commit(() => {
-    const now = bucketOf(ctx);
-    assertWritable(now);
+    const now = authorizedBucket(ctx);
     return ctx.objects.putVersion(b.name, ctx.key as string, now.versioning, { size: copied.size, etag: copied.md5, contentType, meta, body: durable }, retainUntilFor(now, ctx.store.clock.now()));
   }).catch((e) => {
     ctx.objects.unlinkLater([durable.file]);
