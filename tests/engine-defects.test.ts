@@ -2,10 +2,12 @@
  * Provider defects found by driving the host in engine order (tests/provider-defects.test.ts), replayed through the
  * real Pulumi engine: a key whose readiness timed out stays refreshable and destroyable; a bucket name owned by
  * another stack is never taken over; RotatingAccessKey keeps its overlap when the generation jumps; a changed
- * otterstorage:s3Endpoint reaches the outputs; an objectLock change of an auto-named bucket keeps its keys.
+ * otterstorage:s3Endpoint reaches the outputs; a non-empty bucket whose name is not known at preview previews; a
+ * versioned bucket holding only older versions is refused a rename at preview; an objectLock change of an
+ * auto-named bucket creates the replacement before deleting the original.
  */
 import * as assert from "node:assert/strict";
-import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { startOtterStorage, OtterStorage } from "../emulator";
 import { control } from "./support/emulator";
 import { useEngine } from "./support/pulumi";
@@ -126,6 +128,83 @@ exports.environment = key.environment;
     assert.equal(out.keyEndpoint, alias);
     assert.equal(out.environment.AWS_ENDPOINT_URL, alias);
     assert.equal((await s.preview(["--expect-no-changes"])).code, 0, "and it settles");
+    await s.destroy();
+  });
+  /** A bucket (name from config) with a key, and one object written and then deleted: versions but no current object. */
+  const WRITER = (extra: string) => `
+const pulumi = require("@pulumi/pulumi");
+const otter = require("pulumi-otterstorage");
+const config = new pulumi.Config();
+${extra}
+const key = new otter.AccessKey("writer", { bucket: bucket.name, label: "writer" });
+exports.bucket = bucket.name;
+exports.accessKeyId = key.accessKeyId;
+exports.secretAccessKey = key.secretAccessKey;
+exports.endpoint = key.endpoint;
+`;
+
+  it("a non-empty bucket whose name is not known at preview: preview and up go through when the name turns out the same", async () => {
+    const name = `late-name-${process.pid}`;
+    const s = await engine().project("unknown-name", WRITER(`
+const gate = config.getBoolean("gate") ? new otter.Bucket("gate", { forceDestroy: true }) : undefined;
+// With the gate, the name is only known once the gate bucket exists: unknown during preview, the same after.
+const bucket = new otter.Bucket("data", { name: gate ? gate.createdAt.apply(() => "${name}") : "${name}" });
+`)).stack("dev", { endpoint: os.controlUrl, token: os.token });
+    await s.up();
+    const o = await s.outputs(true);
+    const s3 = s3For({ accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey, endpoint: o.endpoint, region: "eu-mad" });
+    await s3.send(new PutObjectCommand({ Bucket: name, Key: "data.bin", Body: "x" }));
+    s3.destroy();
+    await s.config("gate", "true");
+    const preview = await s.preview();
+    assert.equal(preview.code, 0, preview.output);
+    assert.match(preview.output, /~ name: "late-name-\d+" => \[unknown\]/, `the name really was unknown at preview:\n${preview.output}`);
+    assert.doesNotMatch(preview.output, /ReplacementWouldDestroyData/);
+    const up = await s.up();
+    assert.doesNotMatch(up.stdout, /replaced/);
+    assert.equal((await control(os).get(`/v1/buckets/${name}`)).body.objectCount, 1, "same bucket, data kept");
+    await control(os).delete(`/v1/buckets/${name}?force=true`);
+    await s.run(["refresh", "--yes", "--skip-preview"]);
+    await s.destroy();
+  });
+
+  it("a versioned bucket holding only an older version and a delete marker: a rename is refused at preview, nothing half-replaced", async () => {
+    const name = `versions-${process.pid}`;
+    const s = await engine().project("versions-only", WRITER(`const bucket = new otter.Bucket("data", { name: config.require("bucketName"), versioning: "Enabled" });`))
+      .stack("dev", { endpoint: os.controlUrl, token: os.token, config: { bucketName: name } });
+    await s.up();
+    const o = await s.outputs(true);
+    const s3 = s3For({ accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey, endpoint: o.endpoint, region: "eu-mad" });
+    await s3.send(new PutObjectCommand({ Bucket: name, Key: "report.pdf", Body: "v1" }));
+    await s3.send(new DeleteObjectCommand({ Bucket: name, Key: "report.pdf" }));
+    s3.destroy();
+    await s.config("bucketName", `${name}-renamed`);
+    const preview = await s.preview();
+    assert.notEqual(preview.code, 0);
+    assert.match(preview.output, /ReplacementWouldDestroyData/);
+    assert.match(preview.output, /older version/);
+    const up = await s.upFails();
+    assert.notEqual(up.code, 0);
+    assert.equal((await control(os).get(`/v1/buckets/${name}-renamed`)).status, 404, "no replacement was created");
+    assert.equal((await control(os).get(`/v1/buckets/${name}`)).body.versionCount, 2);
+    await control(os).delete(`/v1/buckets/${name}?force=true`);
+  });
+
+  it("an objectLock change of an auto-named bucket: the replacement is created before the original is deleted", async () => {
+    const s = await engine().project("lock-auto", WRITER(`const bucket = new otter.Bucket("locked", { forceDestroy: true, objectLock: config.getBoolean("lock") ? { mode: "GOVERNANCE", days: 1 } : undefined });`))
+      .stack("dev", { endpoint: os.controlUrl, token: os.token });
+    await s.up();
+    const before = await s.outputs(true);
+    await s.config("lock", "true");
+    const up = await s.up();
+    const created = up.stdout.search(/Bucket locked creating replacement/);
+    const deleted = up.stdout.search(/Bucket locked deleting original/);
+    assert.ok(created >= 0 && deleted > created, `create-before-delete:\n${up.stdout}`);
+    const after = await s.outputs(true);
+    assert.notEqual(after.bucket, before.bucket);
+    assert.match(after.bucket, /^locked-[a-z]{7}$/);
+    assert.equal((await control(os).get(`/v1/buckets/${before.bucket}`)).status, 404);
+    assert.equal(await s3Answer(after, after.bucket), "ok");
     await s.destroy();
   });
 });

@@ -115,6 +115,8 @@ exports.secretAccessKey = key && key.secretAccessKey;
     assert.equal(out.secretAccessKey, k.body.secretAccessKey);
     const quiet = await s.preview(["--expect-no-changes"]);
     assert.equal(quiet.code, 0, `adoption settles in one up:\n${quiet.output}`);
+    const exported = (await s.export()).text + fs.readFileSync(path.join(p.dir, "Pulumi.dev.yaml"), "utf8");
+    assert.ok(!exported.includes(k.body.secretAccessKey), "the adopt secret is never in plaintext in state or config");
     const keys = (await control(os).get(`/v1/buckets/legacy-${process.pid}/access-keys`)).body.accessKeys;
     assert.equal(keys.length, 1, "no second key was issued");
   });
