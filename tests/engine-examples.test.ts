@@ -39,7 +39,7 @@ describe("engine: the examples", function () {
   const buckets = async () => ((await control(os).get("/v1/buckets")).body.buckets as { name: string }[]).map((b) => b.name);
 
   it("environments + ci-pipeline: dev/staging/prod each get their own buckets and keys; the consumer follows a rotation of ci-deploy; destroy leaves nothing", async () => {
-    const state = fs.mkdtempSync(path.join(engine().root, "shared-state-"));
+    const state = engine().scratch("shared-state-");
     const backend = `file://${state}`;
     const envs = engine().copy(path.join(EXAMPLES, "environments"), { backend });
     const stacks: Record<string, Stack> = {};
@@ -130,7 +130,7 @@ describe("engine: the examples", function () {
     const s = await p.stack("dev", { endpoint: os.controlUrl, token: os.token, config: { "otterstorage-restic-backups:host": "laptop" } });
     await s.up();
     const out = await s.outputs(true);
-    const scratch = fs.mkdtempSync(path.join(engine().root, "restic-"));
+    const scratch = engine().scratch("restic-");
     const data = path.join(scratch, "data");
     fs.mkdirSync(path.join(data, "docs"), { recursive: true });
     fs.writeFileSync(path.join(data, "docs", "report.txt"), "quarterly numbers\n");

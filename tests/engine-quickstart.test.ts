@@ -50,7 +50,7 @@ describe("engine: the quickstart through `npm run up`", function () {
       this.skip();
     }
     saved = fs.readFileSync(devYaml, "utf8");
-    scratch = fs.mkdtempSync(path.join(engine().root, "quickstart-"));
+    scratch = engine().scratch("quickstart-");
   });
   // `stack select --create` writes the new stack's encryptionsalt into Pulumi.dev.yaml; leave the checkout as it was.
   after(() => saved !== undefined && fs.writeFileSync(devYaml, saved));

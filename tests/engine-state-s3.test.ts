@@ -81,7 +81,7 @@ describe("engine: Pulumi state in an OtterStorage bucket", function () {
     assert.ok(objects.objectCount >= names.length, `state objects in the bucket: ${objects.objectCount}`);
 
     // Lock: hold ci-1's second up inside its program, then try a third up of ci-1 meanwhile.
-    const hold = fs.mkdtempSync(path.join(engine().root, "hold-"));
+    const hold = engine().scratch("hold-");
     const held = stacks[0].run(["up", "--yes", "--skip-preview"], { env: { HOLD_DIR: hold } });
     await until(() => fs.existsSync(path.join(hold, "started")), "the held up to start its program");
     const second = await stacks[0].run(["up", "--yes", "--skip-preview"]);

@@ -51,12 +51,22 @@ export interface RunResult { code: number | null; stdout: string; stderr: string
 let seq = 0;
 
 export class Engine {
+  /** Every directory this suite wrote (projects, homes, state), removed after it (ENGINE_KEEP_DIRS=1 keeps them). */
+  readonly made: string[] = [];
   constructor(readonly cli: PulumiCli, readonly root: string) {}
+
+  /** A fresh scratch directory under .cache/engine, removed with the suite's others. */
+  scratch(prefix: string): string {
+    const d = fs.mkdtempSync(path.join(this.root, prefix));
+    this.made.push(d);
+    return d;
+  }
 
   /** Writes a Node project (Pulumi.yaml + index.js, plus any extra files) and returns it. */
   project(name: string, program: string, extra: Record<string, string> = {}, opts: { backend?: string; env?: NodeJS.ProcessEnv } = {}): Project {
     const dir = path.join(this.root, `${name}-${process.pid}-${++seq}`);
     fs.mkdirSync(dir, { recursive: true });
+    this.made.push(dir);
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.js\n`);
     fs.writeFileSync(path.join(dir, "index.js"), program);
     for (const [f, text] of Object.entries(extra)) {
@@ -73,6 +83,7 @@ export class Engine {
   copy(src: string, opts: { backend?: string; env?: NodeJS.ProcessEnv } = {}): Project {
     const dir = path.join(this.root, `${path.basename(src)}-${process.pid}-${++seq}`);
     fs.cpSync(src, dir, { recursive: true, filter: (f) => !/node_modules|\.pulumi/.test(path.relative(src, f)) });
+    this.made.push(dir);
     return new Project(this, dir, opts);
   }
 
@@ -103,7 +114,7 @@ export class Project {
   readonly home: string;
   readonly backend: string;
   constructor(readonly engine: Engine, readonly dir: string, private readonly opts: { backend?: string; env?: NodeJS.ProcessEnv }) {
-    const scratch = fs.mkdtempSync(path.join(engine.root, "home-"));
+    const scratch = engine.scratch("home-");
     this.home = path.join(scratch, "home");
     fs.mkdirSync(this.home);
     if (opts.backend) this.backend = opts.backend;
@@ -213,6 +224,10 @@ export function useEngine(): () => Engine {
     const root = path.join(REPO_ROOT, ".cache", "engine");
     fs.mkdirSync(root, { recursive: true });
     engine = new Engine(cli, root);
+  });
+  after(function () {
+    if (!engine || process.env.ENGINE_KEEP_DIRS) return;
+    for (const d of engine.made) fs.rmSync(d, { recursive: true, force: true });
   });
   return () => {
     if (!engine) throw new Error("useEngine: use the getter inside it()");
