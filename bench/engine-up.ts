@@ -8,7 +8,7 @@
  * Provider overhead = (ours − no-op − raw service work) ÷ no-op: what our provider adds on top of what the engine
  * itself costs for the same number of resources, with the service's own time (the raw calls) taken out. Also
  * printed: ours ÷ no-op without taking the service out. Readiness is left on (the default users get), so every
- * key also costs one signed S3 HeadBucket.
+ * key also costs one signed S3 HeadBucket (READINESS=off turns it off, to see its share).
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -27,7 +27,7 @@ const OURS = `
 const otter = require("pulumi-otterstorage");
 for (let b = 0; b < ${BUCKETS}; b++) {
   const bucket = new otter.Bucket("b" + b, { forceDestroy: true });
-  for (let k = 0; k < ${PER}; k++) new otter.AccessKey("k" + b + "-" + k, { bucket: bucket.name, label: "bench-" + k });
+  for (let k = 0; k < ${PER}; k++) new otter.AccessKey("k" + b + "-" + k, { bucket: bucket.name, label: "bench-" + k${process.env.READINESS === "off" ? ", readiness: { disabled: true }" : ""} });
 }
 `;
 const NOOP = `
