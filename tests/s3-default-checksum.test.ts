@@ -16,6 +16,7 @@ import * as zlib from "node:zlib";
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Crc64Nvme } from "@aws-sdk/crc64-nvme";
 import { startOtterStorage, type OtterStorage } from "../emulator";
+import { Crc64NvmeFast } from "../emulator/s3/auth/crc64nvme";
 import { useEmulator } from "./support/emulator";
 import { baseEnv, keyEnv, run } from "./support/cli";
 import { skipBecause } from "./support/skip";
@@ -176,6 +177,28 @@ describe("S3 default checksums (CRC64NVME, FULL_OBJECT) for objects uploaded wit
       assert.equal(out.putType, "FULL_OBJECT");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("CRC64NVME of the S3 plane (emulator/s3/auth/crc64nvme.ts) equals @aws-sdk/crc64-nvme", function () {
+  it("for seeded random lengths (0..4 KiB and around 16-byte blocks) fed in random chunkings", async () => {
+    let seed = 0x5eed;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let round = 0; round < 300; round++) {
+      const len = round < 40 ? round : rnd(4097);
+      const data = Buffer.alloc(len);
+      for (let i = 0; i < len; i++) data[i] = rnd(256);
+      const mine = new Crc64NvmeFast();
+      for (let off = 0; off < len;) {
+        const n = 1 + rnd(64);
+        mine.update(data.subarray(off, off + n));
+        off += n;
+      }
+      assert.equal(mine.digest().toString("base64"), await crc64nvme(data), `seed 0x5eed, round ${round}, ${len} bytes`);
     }
   });
 });
