@@ -137,9 +137,10 @@ describe("S3 default checksums (CRC64NVME, FULL_OBJECT) for objects uploaded wit
     assert.match(r.body, /x-amz-checksum-algorithm/);
   });
 
-  it("ListObjectsV2 names CRC64NVME as the checksum algorithm of a plain upload", async () => {
+  it("ListObjectsV2 names CRC64NVME (FULL_OBJECT) as the checksum of a plain upload", async () => {
     const l = await s3.send(new ListObjectsV2Command({ Bucket: B, Prefix: ".pulumi/" }));
     assert.deepEqual(l.Contents?.map((o) => o.ChecksumAlgorithm), [["CRC64NVME"]]);
+    assert.deepEqual(l.Contents?.map((o) => o.ChecksumType), ["FULL_OBJECT"]);
   });
 
   it("boto3 (default response checksum validation) reads the CRC64NVME back", async function () {
