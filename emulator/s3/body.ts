@@ -7,7 +7,7 @@ import { createHash, type Hash } from "node:crypto";
 import * as fsp from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { AwsChunkedDecoder } from "./auth/chunked";
-import { checksumRequestOf, createChecksum, trailerChecksum, type Checksummer, type ChecksumRequest } from "./auth/checksums";
+import { checksumRequestOf, createChecksum, trailerChecksum, type ChecksumAlgorithm, type Checksummer, type ChecksumRequest } from "./auth/checksums";
 import type { AuthResult } from "./auth/sigv4";
 import { S3Error } from "./errors";
 import type { ObjectStore } from "./objects";
@@ -21,6 +21,7 @@ export interface ReceivedBody {
   inline: Buffer | null;
   size: number;
   md5: string;
+  /** The client's checksum (verified), or the default one computed when the client sent none and one was asked for. */
   checksum?: { algorithm: string; value: string };
 }
 
@@ -65,8 +66,13 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 /**
  * Read the request body of a PUT/UploadPart into a verified, fsynced temp file. Errors: XAmzContentSHA256Mismatch,
  * BadDigest (Content-MD5 or checksum), IncompleteBody, EntityTooLarge, SignatureDoesNotMatch (chunks).
+ * `defaultChecksum`: the algorithm to compute, on the same pass over the bytes, when the request carries no checksum
+ * of its own (PutObject: CRC64NVME, as AWS S3 does since its default data integrity protections,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
  */
-export async function receiveBody(req: IncomingMessage, auth: AuthResult, objects: ObjectStore, maxBytes = MAX_PUT_BYTES, inlineMax = 0): Promise<ReceivedBody> {
+export async function receiveBody(
+  req: IncomingMessage, auth: AuthResult, objects: ObjectStore, maxBytes = MAX_PUT_BYTES, inlineMax = 0, defaultChecksum?: ChecksumAlgorithm,
+): Promise<ReceivedBody> {
   const payload = auth.payload;
   const chunked = payload.kind === "chunked";
   const declared = chunked ? headerValue(req, "x-amz-decoded-content-length") : headerValue(req, "content-length");
@@ -85,6 +91,7 @@ export async function receiveBody(req: IncomingMessage, auth: AuthResult, object
   let want: ChecksumRequest | undefined = checksumRequestOf(req.headers);
   if (want?.trailer && !chunked) throw new S3Error("InvalidRequest", "x-amz-trailer needs an aws-chunked body (Content-Encoding: aws-chunked)");
   const sum: Checksummer | null = want ? createChecksum(want.algorithm) : null;
+  const fallback: Checksummer | null = !want && defaultChecksum ? createChecksum(defaultChecksum) : null;
   const contentMd5 = headerValue(req, "content-md5");
   if (contentMd5 !== undefined && !/^[A-Za-z0-9+/]{22}==$/.test(contentMd5)) throw new S3Error("InvalidDigest");
 
@@ -102,6 +109,7 @@ export async function receiveBody(req: IncomingMessage, auth: AuthResult, object
     md5.update(b);
     sha?.update(b);
     sum?.update(b);
+    fallback?.update(b);
   };
   let tmp: string | null = null;
   let inline: Buffer | null = null;
@@ -144,6 +152,8 @@ export async function receiveBody(req: IncomingMessage, auth: AuthResult, object
       if (expected === undefined) throw new S3Error("InvalidRequest", `The x-amz-checksum-${want.algorithm} trailer declared in x-amz-trailer was not sent`);
       if (expected !== actual) throw new S3Error("BadDigest", `The ${want.algorithm.toUpperCase()} you specified did not match the calculated checksum.`);
       checksum = { algorithm: want.algorithm, value: actual };
+    } else if (fallback && defaultChecksum) {
+      checksum = { algorithm: defaultChecksum, value: await fallback.digest() };
     }
     return { tmp, inline, size, md5: md5Bytes.toString("hex"), checksum };
   } catch (err) {
@@ -152,8 +162,10 @@ export async function receiveBody(req: IncomingMessage, auth: AuthResult, object
   }
 }
 
-/** Copy from files (CopyObject, CompleteMultipartUpload) into a new fsynced temp file, with its MD5. */
-export async function spoolFiles(objects: ObjectStore, files: Array<{ path: string; start?: number; end?: number }>): Promise<{ tmp: string; size: number; md5: string }> {
+/** Copy from files (CopyObject, CompleteMultipartUpload) into a new fsynced temp file, with its MD5 (and `sum`, if given). */
+export async function spoolFiles(
+  objects: ObjectStore, files: Array<{ path: string; start?: number; end?: number }>, sum?: Checksummer,
+): Promise<{ tmp: string; size: number; md5: string }> {
   const md5 = createHash("md5");
   async function* all() {
     for (const f of files) {
@@ -165,6 +177,9 @@ export async function spoolFiles(objects: ObjectStore, files: Array<{ path: stri
       }
     }
   }
-  const { tmp, size } = await spool(objects, all(), (b) => void md5.update(b));
+  const { tmp, size } = await spool(objects, all(), (b) => {
+    md5.update(b);
+    sum?.update(b);
+  });
   return { tmp, size, md5: md5.digest("hex") };
 }

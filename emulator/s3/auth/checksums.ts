@@ -5,7 +5,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { Crc32c } from "@aws-crypto/crc32c";
-import { Crc64Nvme } from "@aws-sdk/crc64-nvme";
+import { Crc64NvmeFast } from "./crc64nvme";
 import { S3Error } from "../errors";
 
 export const CHECKSUM_ALGORITHMS = ["crc32", "crc32c", "crc64nvme", "sha1", "sha256"] as const;
@@ -33,9 +33,9 @@ class Crc32cSum implements Checksummer {
   async digest() { return u32(this.c.digest()); }
 }
 class Crc64Sum implements Checksummer {
-  private c = new Crc64Nvme();
+  private c = new Crc64NvmeFast();
   update(data: Uint8Array) { this.c.update(data); }
-  async digest() { return Buffer.from(await this.c.digest()).toString("base64"); }
+  async digest() { return this.c.digest().toString("base64"); }
 }
 class ShaSum implements Checksummer {
   private h: Hash;

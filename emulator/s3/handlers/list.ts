@@ -69,7 +69,7 @@ export function listPage(ctx: Ctx, prefix: string, delimiter: string, after: str
 
 function contentsXml(o: ObjectVersion, enc: (s: string) => string, owner: boolean): string {
   return `<Contents>${el("Key", enc(o.key))}${el("LastModified", isoDate(o.lastModified))}${el("ETag", `"${o.etag}"`)}` +
-    `${el("Size", o.size)}${o.meta.checksum ? el("ChecksumAlgorithm", o.meta.checksum.algorithm.toUpperCase()) : ""}` +
+    `${el("Size", o.size)}${o.meta.checksum ? el("ChecksumAlgorithm", o.meta.checksum.algorithm.toUpperCase()) + el("ChecksumType", o.meta.checksum.type ?? "FULL_OBJECT") : ""}` +
     `<StorageClass>STANDARD</StorageClass>${owner ? OWNER_XML : ""}</Contents>`;
 }
 

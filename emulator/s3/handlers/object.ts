@@ -1,6 +1,7 @@
 /** Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject. */
 import * as fs from "node:fs";
 import { pipeline } from "node:stream/promises";
+import { CHECKSUM_ALGORITHMS, createChecksum, type ChecksumAlgorithm } from "../auth/checksums";
 import { receiveBody, spoolFiles } from "../body";
 import { assertWritable, authorizedBucket, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import type { BucketRecord } from "../contract";
@@ -12,6 +13,8 @@ import { tagsFromHeader } from "./tagging";
 const DAY_MS = 86_400_000;
 const STORED_HEADERS = ["cache-control", "content-disposition", "content-language", "expires"] as const;
 const MAX_USER_META = 2048;
+/** What S3 computes for an object uploaded (or copied) without a checksum. */
+const DEFAULT_CHECKSUM: ChecksumAlgorithm = "crc64nvme";
 
 export function assertKey(key: string): void {
   if (Buffer.byteLength(key) > 1024) throw new S3Error("KeyTooLongError", "Your key is too long: at most 1024 bytes of UTF-8.");
@@ -59,11 +62,14 @@ export async function putObject(ctx: Ctx): Promise<void> {
   if (h(ctx, "x-amz-copy-source") !== undefined) return copyObject(ctx, b);
   const { contentType, meta } = metaFromRequest(ctx);
   checkWriteConditions(ctx, b.name, key); // early, so a doomed upload is refused before its body is sent
-  const body = await receiveBody(ctx.req, ctx.auth, ctx.objects, undefined, INLINE_MAX_BYTES);
+  // No client checksum: compute CRC64NVME on the way in, as AWS S3 does for every upload since Dec 2024
+  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html), so a client that asks
+  // for x-amz-checksum-mode: ENABLED (aws-sdk-go-v2, the Pulumi CLI's S3 backend) has something to validate.
+  const body = await receiveBody(ctx.req, ctx.auth, ctx.objects, undefined, INLINE_MAX_BYTES, DEFAULT_CHECKSUM);
   const durable: DurableBody = body.inline
     ? { file: null, inline: body.inline, size: body.size, md5: body.md5 }
     : await ctx.objects.install(body.tmp as string, body.size, body.md5);
-  if (body.checksum) meta.checksum = body.checksum;
+  if (body.checksum) meta.checksum = { ...body.checksum, type: "FULL_OBJECT" };
   const v = await ctx.objects.commit(() => {
     const now = authorizedBucket(ctx); // revoked, expired, bucket re-created or held while the body streamed in
     checkWriteConditions(ctx, b.name, key); // and again here: another write may have landed meanwhile
@@ -73,7 +79,10 @@ export async function putObject(ctx: Ctx): Promise<void> {
     throw e;
   });
   const headers: Record<string, string> = { ETag: etagHeader(v.etag), ...versionHeader(b, v.versionId) };
-  if (body.checksum) headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
+  if (body.checksum) {
+    headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
+    headers["x-amz-checksum-type"] = "FULL_OBJECT";
+  }
   sendEmpty(ctx, 200, headers);
 }
 
@@ -354,13 +363,25 @@ async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
   if (src.key === ctx.key && directive === "COPY" && !src.versionId && b.versioning === "Unversioned") {
     throw new S3Error("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
   }
+  // The copy's checksum (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html, x-amz-checksum-algorithm):
+  // the source's, value and type, when the request names no other algorithm; else the named one, or CRC64NVME for a
+  // source that has none (stored before default checksums, or as AWS does for such objects), computed while copying.
+  const asked = h(ctx, "x-amz-checksum-algorithm")?.toLowerCase();
+  if (asked !== undefined && !(CHECKSUM_ALGORITHMS as readonly string[]).includes(asked)) {
+    throw Errors.invalidArgument("x-amz-checksum-algorithm", asked, "x-amz-checksum-algorithm must be CRC32, CRC32C, CRC64NVME, SHA1 or SHA256.");
+  }
+  const kept = v.meta.checksum && (asked === undefined || asked === v.meta.checksum.algorithm) ? { ...v.meta.checksum } : undefined;
+  const alg = (asked ?? DEFAULT_CHECKSUM) as ChecksumAlgorithm;
+  const sum = kept ? undefined : createChecksum(alg);
   let durable: DurableBody;
   if (v.file === null) {
     durable = { file: null, inline: v.inline ?? Buffer.alloc(0), size: v.size, md5: v.etag };
+    sum?.update(durable.inline as Buffer);
   } else {
-    const copied = await spoolFiles(ctx.objects, [{ path: ctx.objects.filePath(v.file) }]);
+    const copied = await spoolFiles(ctx.objects, [{ path: ctx.objects.filePath(v.file) }], sum);
     durable = await ctx.objects.install(copied.tmp, copied.size, copied.md5);
   }
+  const checksum = kept ?? { algorithm: alg, value: await (sum as NonNullable<typeof sum>).digest(), type: "FULL_OBJECT" as const };
   const copied = { size: durable.size, md5: durable.md5 };
   const tagDirective = (h(ctx, "x-amz-tagging-directive") ?? "COPY").toUpperCase();
   if (tagDirective !== "COPY" && tagDirective !== "REPLACE") throw Errors.invalidArgument("x-amz-tagging-directive", tagDirective, "Unknown tagging directive: use COPY or REPLACE.");
@@ -373,6 +394,7 @@ async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
     const tags = tagsFromHeader(h(ctx, "x-amz-tagging"));
     if (tags && Object.keys(tags).length) meta.tags = tags;
   }
+  meta.checksum = checksum;
   const nv = await ctx.objects.commit(() => {
     const now = authorizedBucket(ctx);
     return ctx.objects.putVersion(b.name, ctx.key as string, now.versioning, { size: copied.size, etag: copied.md5, contentType, meta, body: durable }, retainUntilFor(now, ctx.store.clock.now()));
@@ -382,5 +404,6 @@ async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
   });
   const headers: Record<string, string> = { ...versionHeader(b, nv.versionId) };
   if (src.versionId) headers["x-amz-copy-source-version-id"] = src.versionId;
-  sendXml(ctx, `<CopyObjectResult xmlns="${S3_NS}">${el("LastModified", isoDate(nv.lastModified))}${el("ETag", `"${nv.etag}"`)}</CopyObjectResult>`, 200, headers);
+  sendXml(ctx, `<CopyObjectResult xmlns="${S3_NS}">${el("LastModified", isoDate(nv.lastModified))}${el("ETag", `"${nv.etag}"`)}` +
+    `${el(`Checksum${checksum.algorithm.toUpperCase()}`, checksum.value)}${el("ChecksumType", checksum.type ?? "FULL_OBJECT")}</CopyObjectResult>`, 200, headers);
 }
