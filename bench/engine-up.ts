@@ -71,6 +71,8 @@ async function main() {
       HOME: dir, PULUMI_HOME: path.join(dir, "home"), PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       OTTERSTORAGE_ENDPOINT: os.controlUrl, OTTERSTORAGE_TOKEN: os.token,
+      // Engine knobs from the caller, e.g. PULUMI_SKIP_CHECKPOINTS=true to see what intermediate checkpoints cost.
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("PULUMI_") && !["PULUMI_HOME", "PULUMI_BACKEND_URL"].includes(k))),
     };
     return { dir, env };
   };

@@ -7,23 +7,12 @@
  * auto-named bucket creates the replacement before deleting the original.
  */
 import * as assert from "node:assert/strict";
-import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { startOtterStorage, OtterStorage } from "../emulator";
 import { control } from "./support/emulator";
 import { useEngine } from "./support/pulumi";
-import { s3For } from "./support/s3";
+import { s3Answer, s3For } from "./support/s3";
 
-async function s3Answer(c: Record<string, any>, bucket: string): Promise<string> {
-  const s3 = s3For({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, endpoint: c.endpoint, region: "eu-mad" });
-  try {
-    await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-    return "ok";
-  } catch (e: any) {
-    return e.name;
-  } finally {
-    s3.destroy();
-  }
-}
 
 describe("engine: provider defects replayed through the real engine", function () {
   this.timeout(900_000);
@@ -82,7 +71,7 @@ exports.accessKeyId = k.accessKeyId; exports.secretAccessKey = k.secretAccessKey
     const still = await control(os).get(`/v1/buckets/${name}`);
     assert.equal(still.status, 200);
     assert.equal(still.body.objectCount, 1, "the owner's object is still there");
-    assert.equal(await s3Answer(o, name), "ok");
+    assert.equal(await s3Answer(o as any, name), "ok");
     await owner.destroy();
   });
 
@@ -204,7 +193,7 @@ const bucket = new otter.Bucket("data", { name: gate ? gate.createdAt.apply(() =
     assert.notEqual(after.bucket, before.bucket);
     assert.match(after.bucket, /^locked-[a-z]{7}$/);
     assert.equal((await control(os).get(`/v1/buckets/${before.bucket}`)).status, 404);
-    assert.equal(await s3Answer(after, after.bucket), "ok");
+    assert.equal(await s3Answer(after as any, after.bucket), "ok");
     await s.destroy();
   });
 });

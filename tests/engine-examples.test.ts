@@ -6,27 +6,15 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { startOtterStorage, OtterStorage } from "../emulator";
 import { control } from "./support/emulator";
 import { REPO_ROOT } from "./support/host";
 import { useEngine, PASSPHRASE, Stack } from "./support/pulumi";
 import { runCommand } from "./support/run";
-import { s3For } from "./support/s3";
+import { s3Answer as works } from "./support/s3";
 
 const EXAMPLES = path.join(REPO_ROOT, "examples");
 
-async function works(c: { accessKeyId: string; secretAccessKey: string; endpoint: string }, bucket: string): Promise<string> {
-  const s3 = s3For({ ...c, region: "eu-mad" });
-  try {
-    await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-    return "ok";
-  } catch (e: any) {
-    return e.name;
-  } finally {
-    s3.destroy();
-  }
-}
 
 describe("engine: the examples", function () {
   this.timeout(900_000);

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { useEmulator } from "./support/emulator";
 import { bucketWithKey, type BucketKey } from "./s3-support";
-import { baseEnv, run, which } from "./support/cli";
+import { baseEnv, keyEnv, run, which } from "./support/cli";
 import { skipBecause } from "./support/skip";
 
 describe("S3 with the AWS CLI, boto3 and curl, as the OtterStorage key page shows", function () {
@@ -38,15 +38,7 @@ describe("S3 with the AWS CLI, boto3 and curl, as the OtterStorage key page show
   });
 
   it("works with environment variables only (AWS_ENDPOINT_URL, no profile)", async () => {
-    const env = {
-      ...baseEnv(dir),
-      AWS_CONFIG_FILE: path.join(dir, "absent-config"),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "absent-credentials"),
-      AWS_ACCESS_KEY_ID: key.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
-      AWS_DEFAULT_REGION: "eu-mad",
-      AWS_ENDPOINT_URL: emu().s3Url,
-    };
+    const env = keyEnv(dir, emu().s3Url, key);
     const ls = await run("aws", ["s3", "ls", `s3://${B}`, "--recursive"], env);
     assert.equal(ls.code, 0, ls.stderr);
     assert.match(ls.stdout, /docs\/informe\.pdf/);

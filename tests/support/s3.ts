@@ -1,5 +1,5 @@
 /** An @aws-sdk/client-s3 client for one set of credentials, as the tests use it: path-style, no SDK retries. */
-import { S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import type { OtterStorage } from "../../emulator";
 
 export interface Creds { accessKeyId: string; secretAccessKey: string; sessionToken?: string; endpoint: string; region: string }
@@ -14,4 +14,20 @@ export function s3For(c: Creds, os?: OtterStorage): S3Client {
     maxAttempts: 1,
     systemClockOffset: os ? os.clock.now() - Date.now() : 0,
   });
+}
+
+/**
+ * What S3 answers a key when it lists `bucket`: "ok", or the error's name (InvalidAccessKeyId, AccessDenied, …).
+ * `c` is anything with accessKeyId/secretAccessKey/endpoint, e.g. a stack's outputs; region defaults to eu-mad.
+ */
+export async function s3Answer(c: { accessKeyId: string; secretAccessKey: string; endpoint: string; region?: string }, bucket: string, os?: OtterStorage): Promise<string> {
+  const s3 = s3For({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, endpoint: c.endpoint, region: c.region ?? "eu-mad" }, os);
+  try {
+    await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    return "ok";
+  } catch (e: any) {
+    return e.name ?? String(e);
+  } finally {
+    s3.destroy();
+  }
 }
