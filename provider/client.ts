@@ -212,7 +212,7 @@ export class OtterStorageClient {
       requestId: problem?.requestId ?? requestIdOf(res),
       detail: /[.!?]$/.test(detail) ? detail : `${detail}.`,
       hint: HINTS[code],
-      fieldErrors: problem?.errors?.map((e) => ({ path: e.path, message: scrub(e.message, [this.token]) })),
+      fieldErrors: problem?.errors?.map((e) => ({ path: scrub(e.path, [this.token]), message: scrub(e.message, [this.token]) })),
     });
   }
 
