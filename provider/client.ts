@@ -188,7 +188,7 @@ export class OtterStorageClient {
   }
 
   private invalid(operation: string, res: RawResponse, why: string): OtterStorageError {
-    return new OtterStorageError({ code: "InvalidResponse", status: res.status, operation, requestId: requestIdOf(res), detail: `${why}.`, hint: HINTS.InvalidResponse });
+    return new OtterStorageError({ code: "InvalidResponse", status: res.status, operation, requestId: requestIdOf(res), detail: `${scrub(why, [this.token])}.`, hint: HINTS.InvalidResponse });
   }
 
   private problem(operation: string, res: RawResponse): OtterStorageError {
