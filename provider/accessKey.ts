@@ -6,7 +6,7 @@
 import { randomUUID } from "crypto";
 import { z } from "zod";
 import * as api from "../api/schemas";
-import { OtterStorageError } from "./errors";
+import { OtterStorageError, PROVIDER_ERRORS } from "./errors";
 import { ProviderConfig } from "./config";
 import {
   CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult,
@@ -134,7 +134,7 @@ export async function update(id: string, olds: AccessKeyOutputs, news: AccessKey
       status: 0,
       operation: "update",
       detail: `the stack state has no secretAccessKey for access key ${id}, and OtterStorage never shows a secret twice.`,
-      hint: "Issue a new key: change `rotationTrigger` on this AccessKey and run `pulumi up`.",
+      hint: PROVIDER_ERRORS.SecretMissingFromState.hint,
     });
   }
   const label = wantedLabel(olds, news);

@@ -11,7 +11,7 @@
 import { z } from "zod";
 import * as api from "../api/schemas";
 import type { OtterStorageClient } from "./client";
-import { OtterStorageError } from "./errors";
+import { OtterStorageError, type ProviderErrorCode } from "./errors";
 import { headBucket } from "./readiness";
 
 export const AdoptInput = z.strictObject(
@@ -30,7 +30,7 @@ export const AdoptInput = z.strictObject(
 );
 export type AdoptInput = z.infer<typeof AdoptInput>;
 
-function adoptError(field: "accessKeyId" | "secretAccessKey", code: string, detail: string, hint: string): OtterStorageError {
+function adoptError(field: "accessKeyId" | "secretAccessKey", code: ProviderErrorCode & `Adopt${string}`, detail: string, hint: string): OtterStorageError {
   return new OtterStorageError({ code, status: 0, operation: "adopt", detail: `adopt.${field}: ${detail}`, hint });
 }
 

@@ -10,7 +10,7 @@ import { randomUUID } from "crypto";
 import type { AxiosInstance } from "axios";
 import { z } from "zod";
 import * as api from "../api/schemas";
-import { HINTS, OtterStorageError, scrub } from "./errors";
+import { HINTS, isErrorCode, OtterStorageError, scrub, type OtterStorageErrorCode } from "./errors";
 import { nextDelay, parseRetryAfter, policyFromEnv, RetryPolicy, isRetryableStatus } from "./retry";
 
 export interface ClientOptions {
@@ -188,7 +188,7 @@ export class OtterStorageClient {
   }
 
   private invalid(operation: string, res: RawResponse, why: string): OtterStorageError {
-    return new OtterStorageError({ code: "InvalidResponse", status: res.status, operation, requestId: requestIdOf(res), detail: `${why}.`, hint: HINTS.InvalidResponse });
+    return new OtterStorageError({ code: "InvalidResponse", status: res.status, operation, requestId: requestIdOf(res), detail: `${scrub(why, [this.token])}.`, hint: HINTS.InvalidResponse });
   }
 
   private problem(operation: string, res: RawResponse): OtterStorageError {
@@ -199,8 +199,12 @@ export class OtterStorageClient {
     } catch {
       /* not JSON: described by status below */
     }
-    const code = problem?.code ?? codeForStatus(res.status);
-    const detail = scrub(problem?.detail ?? problem?.title ?? `HTTP ${res.status} without a problem document`, [this.token]);
+    // A code outside the catalogue (a newer service, or something that is not OtterStorage) is UnknownProblem, and
+    // the detail keeps what the service said.
+    const known = problem ? (isErrorCode(problem.code) ? problem.code : undefined) : codeForStatus(res.status);
+    const code = known ?? "UnknownProblem";
+    let detail = scrub(problem?.detail ?? problem?.title ?? `HTTP ${res.status} without a problem document`, [this.token]);
+    if (problem && !known) detail = `the service answered code ${scrub(problem.code, [this.token])}: ${detail}`;
     return new OtterStorageError({
       code,
       status: res.status,
@@ -208,7 +212,7 @@ export class OtterStorageClient {
       requestId: problem?.requestId ?? requestIdOf(res),
       detail: /[.!?]$/.test(detail) ? detail : `${detail}.`,
       hint: HINTS[code],
-      fieldErrors: problem?.errors?.map((e) => ({ path: e.path, message: scrub(e.message, [this.token]) })),
+      fieldErrors: problem?.errors?.map((e) => ({ path: scrub(e.path, [this.token]), message: scrub(e.message, [this.token]) })),
     });
   }
 
@@ -228,13 +232,14 @@ function requestIdOf(res: RawResponse): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-function codeForStatus(status: number): string {
+/** The code of an error answer without a problem document; undefined when the status names none. */
+function codeForStatus(status: number): OtterStorageErrorCode | undefined {
   if (status === 429) return "RateLimited";
   if (status === 503) return "ServiceUnavailable";
   if (status >= 500) return "InternalError";
   if (status === 401) return "Unauthorized";
   if (status === 404) return "RouteNotFound";
-  return `HTTP${status}`;
+  return undefined;
 }
 
 const cache = new Map<string, OtterStorageClient>();

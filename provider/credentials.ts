@@ -8,7 +8,7 @@ import { z } from "zod";
 import * as api from "../api/schemas";
 import type { OtterStorageClient } from "./client";
 import { canonical, containsUnknown, isUnknown } from "./common";
-import { OtterStorageError } from "./errors";
+import { OtterStorageError, PROVIDER_ERRORS } from "./errors";
 import { AdoptInput, verifyAdoption } from "./adopt";
 import { waitUntilReady } from "./readiness";
 import { dueByAge, RotateAfterDays } from "./rotation";
@@ -87,7 +87,7 @@ export async function lifecycleDiff(client: () => OtterStorageClient, olds: KeyS
       status: 0,
       operation: "diff",
       detail: `adopt.accessKeyId: this change (${replaces.join(", ")}) replaces adopted key ${olds.accessKeyId}, and \`adopt\` still names it.`,
-      hint: "Remove `adopt` from this AccessKey (the key stays managed), then run `pulumi up` again to rotate.",
+      hint: PROVIDER_ERRORS.AdoptBlocksRotation.hint,
     });
   }
   const inPlace = (["rotateAfterDays", "readiness", "profileName"] as const).some(

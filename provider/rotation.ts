@@ -82,7 +82,16 @@ export interface SlotPlan {
 }
 
 export function slotPlan(generation: number): SlotPlan {
-  if (!Number.isInteger(generation) || generation < 0) throw new RangeError(`generation must be an integer >= 0; got ${generation}`);
+  if (!Number.isInteger(generation) || generation < 0) {
+    // The generation comes from the RotationGeneration child's state (provider/rotationGeneration.ts check).
+    throw new OtterStorageError({
+      code: "ValidationFailed",
+      status: 0,
+      operation: "RotatingAccessKey",
+      detail: `generation must be an integer >= 0; got ${generation}.`,
+      hint: "If the stack state was edited by hand, restore the RotationGeneration's `generation`; otherwise this is a provider bug: please report it.",
+    });
+  }
   const current: Slot = generation % 2 === 0 ? "a" : "b";
   const lastOf = (parity: 0 | 1) => (generation % 2 === parity ? generation : generation - 1);
   return { generation, current, previous: current === "a" ? "b" : "a", triggers: { a: lastOf(0), b: lastOf(1) } };

@@ -11,3 +11,6 @@ export { getTemporaryCredentials, issueTemporaryCredentials } from "./temporaryC
 export type { TemporaryCredentialsArgs, TemporaryCredentialsResult, IssuedTemporaryCredentials } from "./temporaryCredentials";
 export { presign, presignUrl, MAX_PRESIGN_SECONDS } from "./presign";
 export type { PresignArgs, PresignOptions } from "./presign";
+// What every failure of these helpers and resources throws; branch on `code` (README.md "Troubleshooting").
+export { OtterStorageError, ERRORS } from "../provider/errors";
+export type { OtterStorageErrorCode } from "../provider/errors";

@@ -34,6 +34,7 @@ import { programConfig } from "./temporaryCredentials";
 import { clientFor } from "../provider/client";
 import { generationOf, MAX_ROTATE_AFTER_DAYS, serviceNow, Slot, slotPlan } from "../provider/rotation";
 import type { ReadinessInput } from "../provider/credentials";
+import { OtterStorageError } from "../provider/errors";
 
 export interface RotatingAccessKeyArgs {
   /** The bucket the keys are for. */
@@ -75,8 +76,9 @@ export interface SlotCredentials {
   createdAt: string;
 }
 
-function fail(field: string, reason: string): never {
-  throw new Error(`RotatingAccessKey: ${field} ${reason}`);
+/** A bad argument: thrown before anything is registered, naming the field and what to pass instead. */
+function fail(field: keyof RotatingAccessKeyArgs, reason: string): never {
+  throw new OtterStorageError({ code: "ValidationFailed", status: 0, operation: "RotatingAccessKey", detail: `${field} ${reason}`, hint: "Fix that argument and run again." });
 }
 
 function validate(a: RotatingAccessKeyArgs): number {
