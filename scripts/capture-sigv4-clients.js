@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Records SigV4-signed requests from real S3 clients (AWS CLI, boto3, rclone) for tests/s3-sigv4-vectors.test.ts:
+// Records SigV4-signed requests from real S3 clients (AWS CLI, boto3, rclone, restic) for tests/s3-sigv4-vectors.test.ts:
 // a loopback HTTP server (127.0.0.1, port 0) that answers just enough for each command to finish, and writes what
 // it received (method, raw target, headers as node's headersDistinct, body SHA-256, receive time) to
 // tests/fixtures/sigv4/clients.ts. Test credentials only, never a real secret.
@@ -29,7 +29,9 @@ async function main() {
       const body = Buffer.concat(chunks);
       records.push({ client, method: req.method, target: req.url, headers: req.headersDistinct, bodySha256: createHash("sha256").update(body).digest("hex"), bodyBytes: body.length, receivedAt: Date.now() });
       const q = req.url.includes("?") ? req.url.slice(req.url.indexOf("?")) : "";
-      if (req.method === "GET" && (q.includes("list-type=2") || req.url.split("?")[0] === `/${BUCKET}` || req.url.split("?")[0] === `/${BUCKET}/`)) {
+      if (req.method === "GET" && /[?&]location(=|&|$)/.test(q)) {
+        res.writeHead(200, { "content-type": "application/xml" }).end(`<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${CRED.region}</LocationConstraint>`);
+      } else if (req.method === "GET" && (q.includes("list-type=2") || req.url.split("?")[0] === `/${BUCKET}` || req.url.split("?")[0] === `/${BUCKET}/`)) {
         res.writeHead(200, { "content-type": "application/xml" }).end(LIST);
       } else if (req.method === "GET") {
         res.writeHead(200, { "content-type": "text/plain", "content-length": 5, etag: '"5d41402abc4b2a76b9719d911017c592"', "last-modified": new Date().toUTCString() }).end("hello");
@@ -77,10 +79,13 @@ print(boto3.__version__)`;
   // rclone 1.60 cannot load AWS_CA_BUNDLE (plain http here anyway).
   await run("rclone", "rclone", ["lsf", `:s3:${BUCKET}`, ...rc], { AWS_CA_BUNDLE: undefined });
   await run("rclone", "rclone", ["copyto", file, `:s3:${BUCKET}/dir/hello.txt`, "--s3-no-check-bucket", ...rc], { AWS_CA_BUNDLE: undefined });
+  const resticVersion = execFileSync("restic", ["version"], { encoding: "utf8" }).trim();
+  // restic init: stats the repository config, then writes it; killed after 60 s if it keeps retrying.
+  await run("restic", "timeout", ["60", "restic", "-r", `s3:${url}/${BUCKET}/restic`, "init", "--no-cache", "-o", "s3.region=" + CRED.region], { RESTIC_PASSWORD: "capture-only", AWS_CA_BUNDLE: undefined });
   server.close();
   fs.rmSync(dir, { recursive: true, force: true });
 
-  const versions = { "aws-cli": awsVersion, boto3: `boto3 ${boto3Version}`, rclone: rcloneVersion };
+  const versions = { "aws-cli": awsVersion, boto3: `boto3 ${boto3Version}`, rclone: rcloneVersion, restic: resticVersion };
   const kept = [];
   for (const name of Object.keys(versions)) kept.push(...records.filter((r) => r.client === name && r.headers.authorization).slice(0, PER_CLIENT));
   const text = `/**
@@ -89,7 +94,7 @@ print(boto3.__version__)`;
  * Credentials are test-only values (CAPTURE_CREDENTIAL), not a real key. Clients: ${Object.values(versions).join("; ")}.
  */
 export interface CapturedRequest {
-  client: "aws-cli" | "boto3" | "rclone";
+  client: "aws-cli" | "boto3" | "rclone" | "restic";
   method: string;
   /** The raw request target: path and query as sent. */
   target: string;

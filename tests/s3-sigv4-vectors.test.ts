@@ -82,7 +82,7 @@ describe("SigV4 verifier against AWS's published SigV4 test suite (aws-sig-v4-te
   }
 });
 
-describe("SigV4 verifier against requests captured from real clients (AWS CLI, boto3, rclone)", () => {
+describe("SigV4 verifier against requests captured from real clients (AWS CLI, boto3, rclone, restic)", () => {
   const C = CAPTURE_CREDENTIAL;
   /** The two things the header mode reads from the store: the key, and the clock (set to when it was received). */
   const storeAt = (now: number) => ({
@@ -96,7 +96,7 @@ describe("SigV4 verifier against requests captured from real clients (AWS CLI, b
   const codeOf = (p: Promise<unknown>) => p.then(() => "accepted", (e: { code?: string }) => e.code ?? String(e));
 
   it("holds 2-3 requests from each client (fixture sanity)", () => {
-    for (const client of ["aws-cli", "boto3", "rclone"]) {
+    for (const client of ["aws-cli", "boto3", "rclone", "restic"]) {
       const n = CAPTURED_REQUESTS.filter((r) => r.client === client).length;
       assert.ok(n >= 2 && n <= 3, `${client}: ${n}`);
     }
