@@ -7,10 +7,13 @@
  */
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import * as http from "node:http";
 import { authorizationSigns, signatureOf, verifyRequest, type SignedRequest } from "../emulator/s3/auth/sigv4";
 import type { StoreLike } from "../emulator/s3/contract";
 import { parseQuery } from "../emulator/s3/server";
 import { AWS_SIGV4_CASES, AWS_SIGV4_CREDENTIALS as K } from "./fixtures/sigv4/aws-test-suite";
+import { useEmulator } from "./support/emulator";
+import { bucketWithKey } from "./s3-support";
 import { CAPTURED_REQUESTS, CAPTURE_CREDENTIAL, type CapturedRequest } from "./fixtures/sigv4/clients";
 
 const sha256 = (b: string | Buffer) => createHash("sha256").update(b).digest("hex");
@@ -126,4 +129,31 @@ describe("SigV4 verifier against requests captured from real clients (AWS CLI, b
       });
     });
   }
+});
+
+describe("SigV4 through the real S3 listener: a repeated signed header (as in the suite's get-header-key-duplicate)", () => {
+  const os = useEmulator();
+
+  it("accepts a request that signs a header sent twice (canonical value 'v2,v1', not node's joined 'v2, v1')", async () => {
+    const key = await bucketWithKey(os(), "dup-header");
+    const u = new URL(os().s3Url);
+    const longDate = new Date(os().clock.now()).toISOString().replace(/[-:]|\.\d{3}/g, "");
+    const headers = { host: [u.host], "x-amz-content-sha256": ["UNSIGNED-PAYLOAD"], "x-amz-date": [longDate], "x-otter-repeated": ["v2", "v1"] };
+    const signedHeaders = Object.keys(headers).sort();
+    // Signed with the verifier's own canonicalization, which the get-header-key-duplicate case above holds to AWS's.
+    const { signature } = await signatureOf({ method: "GET", rawPath: `/${key.bucket}`, query: { "list-type": "2" }, headers }, {
+      signedHeaders, payloadHash: "UNSIGNED-PAYLOAD", longDate, shortDate: longDate.slice(0, 8), region: "eu-mad", service: "s3", secretAccessKey: key.secretAccessKey,
+    });
+    const authorization = `AWS4-HMAC-SHA256 Credential=${key.accessKeyId}/${longDate.slice(0, 8)}/eu-mad/s3/aws4_request, SignedHeaders=${signedHeaders.join(";")}, Signature=${signature}`;
+    const status = await new Promise<number>((resolve, reject) => {
+      // An array value makes node send the header twice, as two lines.
+      const req = http.request(`${os().s3Url}/${key.bucket}?list-type=2`, { headers: { ...headers, host: u.host, authorization } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    assert.equal(status, 200);
+  });
 });
