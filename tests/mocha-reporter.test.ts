@@ -122,3 +122,21 @@ describe(".mocharc.js forbidOnly", function () {
     assert.match(r.out, /forbid/i);
   });
 });
+
+describe("skips name their reason", () => {
+  it("no test or hook under tests/ calls a bare this.skip() (use skipBecause from tests/support/skip.ts)", () => {
+    const dir = path.join(ROOT, "tests");
+    const bare: string[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith(".ts") && !["skip.ts", "mocha-reporter.test.ts"].includes(e.name)) {
+          fs.readFileSync(p, "utf8").split("\n").forEach((l, i) => { if (/\bthis\.skip\(\)/.test(l)) bare.push(`${path.relative(ROOT, p)}:${i + 1}`); });
+        }
+      }
+    };
+    walk(dir);
+    assert.deepEqual(bare, []);
+  });
+});
