@@ -13,7 +13,7 @@ import { startControlServer } from "./control/server";
 import type { RateLimitOptions } from "./control/ratelimit";
 import { ObjectStore } from "./s3/objects";
 import { startS3Server, type S3Limits } from "./s3/server";
-import { withKeyActivationDelay } from "./keyDelay";
+import { withKeyActivationDelay, type KeyGate } from "./keyDelay";
 import { FaultInjector, FaultOptions, FaultStats, startFaultProxy } from "./faults";
 import type { LifecycleReport } from "./s3/lifecycle";
 import type { ConsoleOptions } from "./console";
@@ -47,6 +47,8 @@ export interface StartOptions {
   region?: string;
   /** Test hook (emulator/keyDelay.ts): new keys are refused on the S3 plane for this many real ms after issue. */
   s3KeyDelayMs?: number;
+  /** Test hook (emulator/keyDelay.ts): new keys are refused on the S3 plane until the test calls gate.release(). */
+  s3KeyGate?: KeyGate;
   /**
    * Fault injection (emulator/faults.ts): a seeded proxy in front of each plane a rule targets. controlUrl/s3Url
    * (and the `endpoint` of answers) are then the proxies' URLs, on controlPort/s3Port.
@@ -134,7 +136,8 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
 
     const objects = new ObjectStore(store);
     cleanups.push(() => objects.close()); // idempotent; s3.close() also closes it
-    const s3Store = opts.s3KeyDelayMs ? withKeyActivationDelay(store, opts.s3KeyDelayMs) : store;
+    const s3Store = opts.s3KeyGate ? withKeyActivationDelay(store, opts.s3KeyGate)
+      : opts.s3KeyDelayMs ? withKeyActivationDelay(store, opts.s3KeyDelayMs) : store;
     const injector = opts.faults ? new FaultInjector(opts.faults) : undefined;
     const proxied = (plane: "control" | "s3") => injector?.covers(plane) ?? false;
     /** The plane's public URL: its listener's, or with faults on that plane a fault proxy's in front of it on `port`. */

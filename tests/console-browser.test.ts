@@ -15,6 +15,7 @@ import { ManualClock } from "../emulator/clock";
 import { createLogger, OtterStorage, startOtterStorage } from "../emulator";
 import { control } from "./support/emulator";
 import { runCommand } from "./support/run";
+import { skipBecause } from "./support/skip";
 
 const CHROMIUM = "/usr/bin/chromium";
 const DAY = 24 * 60 * 60 * 1000;
@@ -35,7 +36,7 @@ describe("console in a real browser (chromium via playwright-core)", function ()
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) {
       console.log(`      skipped: ${CHROMIUM} is absent (install Debian's chromium: apt-get install -y chromium; .ci/run does)`);
-      this.skip();
+      return skipBecause(this, `${CHROMIUM} is absent (install Debian's chromium: apt-get install -y chromium; .ci/run does)`);
     }
     const { chromium } = await import("playwright-core");
     svc = await startOtterStorage({ memory: true, token, clock, log: createLogger({ write: (l) => void logLines.push(l) }) });

@@ -12,6 +12,7 @@ import { REPO_ROOT } from "./support/host";
 import { useEngine, PASSPHRASE, Stack } from "./support/pulumi";
 import { runCommand } from "./support/run";
 import { s3Answer as works } from "./support/s3";
+import { skipBecause } from "./support/skip";
 
 const EXAMPLES = path.join(REPO_ROOT, "examples");
 
@@ -112,7 +113,7 @@ describe("engine: the examples", function () {
     const restic = await runCommand("restic", ["version"], { PATH: process.env.PATH });
     if (restic.code !== 0) {
       console.log("      skipped: restic is not installed (apt-get install restic)");
-      this.skip();
+      return skipBecause(this, "restic is not installed (apt-get install restic)");
     }
     const p = engine().copy(path.join(EXAMPLES, "restic-backups"));
     const s = await p.stack("dev", { endpoint: os.controlUrl, token: os.token, config: { "otterstorage-restic-backups:host": "laptop" } });

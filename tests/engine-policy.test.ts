@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { startOtterStorage, OtterStorage } from "../emulator";
 import { REPO_ROOT } from "./support/host";
 import { hostRunsPolicyPacks, useEngine } from "./support/pulumi";
+import { skipBecause } from "./support/skip";
 
 const POLICY = path.join(REPO_ROOT, "policy");
 const program = (label: string) => `
@@ -27,7 +28,7 @@ describe("engine: policy pack through `pulumi preview --policy-pack`", function 
   before(async function () {
     if (!hostRunsPolicyPacks(engine().cli)) {
       console.log(`      skipped: pulumi-language-nodejs ${engine().cli.hostVersion} cannot start Node policy packs (its RunPlugin answers "not supported"; the module proxy serves the Node host only up to v3.68.0, see docs/engine.md)`);
-      this.skip();
+      return skipBecause(this, `pulumi-language-nodejs ${engine().cli.hostVersion} cannot start Node policy packs (its RunPlugin answers "not supported"; the module proxy serves the Node host only up to v3.68.0, see docs/engine.md)`);
     }
     os = await startOtterStorage({ memory: true });
   });

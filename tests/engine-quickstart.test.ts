@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { REPO_ROOT } from "./support/host";
 import { useEngine } from "./support/pulumi";
 import { runCommand } from "./support/run";
+import { skipBecause } from "./support/skip";
 
 const PORT = 7480; // Pulumi.dev.yaml's otterstorage:endpoint
 
@@ -47,7 +48,7 @@ describe("engine: the quickstart through `npm run up`", function () {
   before(async function () {
     if (!(await portFree(PORT)) || !(await portFree(PORT + 1))) {
       console.log(`      skipped: ports ${PORT}/${PORT + 1} (the dev stack's Local OtterStorage) are in use on this machine`);
-      this.skip();
+      return skipBecause(this, `ports ${PORT}/${PORT + 1} (the dev stack's Local OtterStorage) are in use on this machine`);
     }
     saved = fs.readFileSync(devYaml, "utf8");
     scratch = engine().scratch("quickstart-");

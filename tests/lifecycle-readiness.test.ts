@@ -1,6 +1,7 @@
 /**
- * Readiness through the real dynamic-provider host: Local OtterStorage's s3KeyDelayMs hook makes a new key reach
- * the S3 plane late (InvalidAccessKeyId meanwhile), as a distributed service may. Create returns only once a
+ * Readiness through the real dynamic-provider host: Local OtterStorage's s3KeyGate hook (emulator/keyDelay.ts)
+ * holds every new key back from the S3 plane (InvalidAccessKeyId meanwhile), as a distributed service may, until
+ * the test releases it; no test depends on how long anything takes. Create returns only once a
  * signed HeadBucket with the key answers 200; with readiness disabled it returns at once (and the key is refused
  * right after, which is what readiness protects against); a readiness timeout fails naming the field, records the
  * key (init failure with its id) and revokes nothing.
@@ -12,15 +13,22 @@ import { waitUntilReady } from "../provider/readiness";
 import { engineUp, ResourceState } from "./support/host";
 import { control } from "./support/emulator";
 import { credsOf, Rig, startRig, tryList } from "./lifecycle-support";
+import { KeyGate } from "../emulator/keyDelay";
 
-const DELAY_MS = 1500;
+/** Settles with "settled" once `p` has, or "pending" if it has not when asked. */
+function track<T>(p: Promise<T>): { promise: Promise<T>; state: () => "pending" | "settled" } {
+  let settled = false;
+  const promise = p.finally(() => { settled = true; });
+  return { promise, state: () => (settled ? "settled" : "pending") };
+}
 
 describe("AccessKey readiness through the real host (new keys reach the S3 plane late)", function () {
   let rig: Rig;
   let bucket: ResourceState;
+  const gate = new KeyGate();
 
   before(async () => {
-    rig = await startRig({ s3KeyDelayMs: DELAY_MS });
+    rig = await startRig({ s3KeyGate: gate });
     bucket = await rig.bucket("ready");
   });
   after(async () => {
@@ -31,11 +39,19 @@ describe("AccessKey readiness through the real host (new keys reach the S3 plane
   it("with readiness disabled, create returns while the data plane still refuses the key (the 403 peers' users sleep around)", async () => {
     const r = await engineUp(rig.host, rig.keyUrn("eager"), { __provider: rig.text.accessKey, bucket: bucket.id, readiness: { disabled: true } });
     assert.equal(await tryList(credsOf(r.state.outputs), bucket.id, rig.os), "InvalidAccessKeyId");
+    gate.release();
   });
 
-  it("by default, create waits until the key is accepted: it works on the first request right after create", async () => {
-    const r = await engineUp(rig.host, rig.keyUrn("patient"), { __provider: rig.text.accessKey, bucket: bucket.id, label: "patient" });
+  it("by default, create waits until the key is accepted: still waiting after a refused probe, done once released, and the key works right after", async () => {
+    const refused = gate.nextRefusal();
+    const up = track(engineUp(rig.host, rig.keyUrn("patient"), { __provider: rig.text.accessKey, bucket: bucket.id, label: "patient" }));
+    const id = await refused;
+    assert.match(id, /^OTTR/);
+    assert.equal(up.state(), "pending", "create returned while the data plane refused its key");
+    gate.release(id);
+    const r = await up.promise;
     assert.equal(r.op, "create");
+    assert.equal(r.state.outputs.accessKeyId, id);
     assert.equal(await tryList(credsOf(r.state.outputs), bucket.id, rig.os), "ok");
   });
 
@@ -43,7 +59,11 @@ describe("AccessKey readiness through the real host (new keys reach the S3 plane
     configure({ config: { get: (k: string) => ({ "otterstorage:endpoint": rig.os.controlUrl, "otterstorage:token": rig.os.token } as Record<string, string>)[k] } });
     const created = await accessKey.create({ bucket: bucket.id, readiness: { disabled: true } } as never);
     const o = created.outs!;
-    const r = await waitUntilReady({ endpoint: rig.os.s3Url, region: o.region, bucket: bucket.id, accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey }, { timeoutSeconds: 30 });
+    const refused = gate.nextRefusal();
+    const ready = waitUntilReady({ endpoint: rig.os.s3Url, region: o.region, bucket: bucket.id, accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey }, { timeoutSeconds: 30 });
+    assert.equal(await refused, o.accessKeyId);
+    gate.release(o.accessKeyId);
+    const r = await ready;
     assert.ok(r.attempts > 1, `attempts ${r.attempts}`);
   });
 
@@ -57,7 +77,7 @@ describe("AccessKey readiness timeout (a key that never becomes ready)", functio
   let rig: Rig;
   let bucket: ResourceState;
   before(async () => {
-    rig = await startRig({ s3KeyDelayMs: 10 * 60 * 1000 });
+    rig = await startRig({ s3KeyGate: new KeyGate() }); // never released
     bucket = await rig.bucket("never");
   });
   after(async () => {

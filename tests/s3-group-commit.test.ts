@@ -146,7 +146,8 @@ describe("S3 group commit: one failing item of a batch", function () {
       const replacement = await durable(h.objects, Buffer.alloc(FILE_SIZE, 0x62));
       const a = Buffer.from("neighbour a");
       const c = Buffer.alloc(FILE_SIZE, 0x63);
-      const [bodyA, bodyC] = await Promise.all([durable(h.objects, a), durable(h.objects, c)]);
+      const c2 = Buffer.alloc(FILE_SIZE, 0x64);
+      const [bodyA, bodyC, bodyC2] = await Promise.all([durable(h.objects, a), durable(h.objects, c), durable(h.objects, c2)]);
 
       const { settled, events } = await batch(h.objects, [
         { key: "a", fn: () => put(h.objects, "a", bodyA) },
@@ -170,17 +171,23 @@ describe("S3 group commit: one failing item of a batch", function () {
       assert.equal(cur?.versionId, old.versionId);
       assert.equal(cur?.etag, md5(original));
       assert.equal(cur?.file, old.file);
-      // Unlinks run after the fsync that follows the commit; give them a turn before looking at the disk.
-      await new Promise((r) => setTimeout(r, 50));
+      // Unlinks start after the fsync that follows the commit, before the callers are answered; wait until every
+      // one started so far has finished, so a wrong unlink of the rolled-back item's file would have happened.
+      await h.objects.unlinksSettled();
       assert.ok(fs.existsSync(h.objects.filePath(old.file)), "the rolled-back item's replaced body file is not unlinked");
       assert.deepEqual(await read(s3!, "shared"), original, "the object the failing item touched is still readable");
       assert.equal(integrity(h), "ok");
+      // The same wait does see an unlink that should happen: overwriting c unlinks c's old body file.
+      const cFile = h.objects.get(BUCKET, "c")!.file!;
+      await h.objects.commit(() => put(h.objects, "c", bodyC2));
+      await h.objects.unlinksSettled();
+      assert.ok(!fs.existsSync(h.objects.filePath(cFile)), "a committed overwrite unlinks the replaced body file");
 
       await stop();
       const again = await start();
       assert.deepEqual(await read(s3!, "shared"), original, "and still readable after a restart");
       assert.deepEqual(await read(s3!, "a"), a);
-      assert.deepEqual(await read(s3!, "c"), c);
+      assert.deepEqual(await read(s3!, "c"), c2);
       assert.equal(integrity(again), "ok");
     });
   }

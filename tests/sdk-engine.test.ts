@@ -1,7 +1,7 @@
 /**
  * Program level with an engine-like monitor (tests/support/engine.ts): the real providers run against Local
- * OtterStorage, the engine's secret rules are applied, and the secret is a secret in the program and in the
- * recorded state.
+ * OtterStorage and the program's requests are recorded. Assertions are on what the SDK sends (RegisterResource's
+ * additionalSecretOutputs) and what the provider answers, never on the secret wrapping the mock applies itself.
  */
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
@@ -27,11 +27,12 @@ describe("program with Bucket + two AccessKeys through an engine-like monitor", 
   });
   after(() => require("../provider/config").resetConfiguration());
 
-  it("marks secretAccessKey secret (pulumi.isSecret) and leaves the id and label plain", async () => {
-    assert.equal(await pulumi.isSecret(ci.secretAccessKey), true);
-    assert.equal(await pulumi.isSecret(app.secretAccessKey), true);
-    assert.equal(await pulumi.isSecret(ci.accessKeyId), false);
-    assert.equal(await pulumi.isSecret(ci.label), false);
+  // What the SDK itself sends: the mock only copies the request's additionalSecretOutputs into the record. Whether
+  // the engine then keeps the value secret is the engine's rule, checked under the real Pulumi CLI by
+  // tests/engine-lifecycle.test.ts "secrets: no secret key and no account token in plaintext...".
+  it("asks the engine to keep secretAccessKey secret: additionalSecretOutputs in each AccessKey's RegisterResource request", () => {
+    const sent = Object.fromEntries(state.map((r) => [r.name, r.additionalSecretOutputs]));
+    assert.deepEqual(sent, { media: [], ci: ["secretAccessKey"], app: ["secretAccessKey"] });
   });
 
   it("resolves outputs from the real create: auto-named bucket, labelled keys on it", async () => {
@@ -43,14 +44,13 @@ describe("program with Bucket + two AccessKeys through an engine-like monitor", 
     assert.match(await settled(ci.secretAccessKey), /^[A-Za-z0-9]{40}$/);
   });
 
-  it("records state in which each secret appears only inside a secret wrapper", async () => {
+  // The mock wraps only the keys the request named (above); a secret the provider also put under another output,
+  // into an input or into the serialized __provider would show up here in plaintext.
+  it("sends and gets back each secret only under secretAccessKey: nowhere else in inputs, outputs or __provider", async () => {
     const secrets = [await settled(ci.secretAccessKey), await settled(app.secretAccessKey)];
     assert.equal(state.length, 3);
     for (const s of secrets) assert.deepEqual(plaintextOutsideWrappers(state, s), []);
-    const keyState = state.find((r) => r.name === "ci")!;
-    assert.equal(keyState.type, "pulumi-nodejs:dynamic/otterstorage:AccessKey");
-    assert.deepEqual(keyState.additionalSecretOutputs, ["secretAccessKey"]);
-    assert.ok(JSON.stringify(keyState.outputs.secretAccessKey).includes("4dabf18193072939515e22adb298388d"));
+    assert.equal(state.find((r) => r.name === "ci")!.type, "pulumi-nodejs:dynamic/otterstorage:AccessKey");
   });
 
   it("records no token or endpoint anywhere in state (not even in __provider)", () => {

@@ -243,8 +243,17 @@ export class ObjectStore {
     for (const f of files) {
       if (!f) continue;
       if (this.flushing) this.deferredUnlinks.push(f);
-      else fs.unlink(this.filePath(f), () => {});
+      else {
+        const p: Promise<void> = fs.promises.unlink(this.filePath(f)).catch(() => {}).finally(() => this.unlinking.delete(p));
+        this.unlinking.add(p);
+      }
     }
+  }
+
+  private unlinking = new Set<Promise<void>>();
+  /** Resolves once every unlink started so far has finished (tests wait on this instead of sleeping). */
+  async unlinksSettled(): Promise<void> {
+    await Promise.all([...this.unlinking]);
   }
 
   // ---- group commit ---------------------------------------------------------------------------------------------

@@ -217,7 +217,9 @@ export async function startS3Server(opts: S3ServerOptions): Promise<{ url: strin
       }
       const pathBucket = parts.bucket ? store.getBucket(parts.bucket) : undefined;
       const regions = pathBucket && pathBucket.region !== region ? [region, pathBucket.region] : [region];
-      const auth = await verifyRequest({ method, rawPath, query, headers: req.headers }, { store, regions });
+      // headersDistinct, not headers: node joins a repeated header with ", ", SigV4 canonicalizes it joined with ","
+      // (AWS SigV4 test suite get-header-key-duplicate, tests/s3-sigv4-vectors.test.ts).
+      const auth = await verifyRequest({ method, rawPath, query, headers: req.headersDistinct }, { store, regions });
       accessKeyId = auth.credential.accessKeyId;
       const incarnation = store.getBucket(auth.credential.bucket)?.incarnation;
       const ctx: Ctx = { req, res, requestId, method, rawPath, query, bucket: parts.bucket, key: parts.key, auth, store, objects, region, operation: "", incarnation };

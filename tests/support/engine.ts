@@ -23,6 +23,7 @@ export interface RecordedResource {
   /** Wire form, as the engine would store it (secrets wrapped). */
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
+  /** As the SDK sent it in the RegisterResource request (not derived by the mock). */
   additionalSecretOutputs: string[];
 }
 

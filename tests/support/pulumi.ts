@@ -16,6 +16,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "./host";
+import { skipBecause } from "./skip";
 
 export const TOOLCHAIN_BIN = path.join(REPO_ROOT, ".tools", "pulumi", "bin");
 export const PASSPHRASE = "engine-tests-passphrase";
@@ -219,7 +220,7 @@ export function useEngine(): () => Engine {
     const cli = findPulumi();
     if ("missing" in cli) {
       console.log(`      skipped: ${cli.missing}`);
-      this.skip();
+      return skipBecause(this, cli.missing);
     }
     const root = path.join(REPO_ROOT, ".cache", "engine");
     fs.mkdirSync(root, { recursive: true });

@@ -69,18 +69,18 @@ function queryOne(req: SignedRequest, name: string): string | undefined {
 }
 
 /** Credential=AKID/20240101/eu-mad/s3/aws4_request */
-function parseCredential(value: string, fail: (what: string) => S3Error) {
+function parseCredential(value: string, fail: (what: string) => S3Error, expectService: string = SERVICE) {
   const parts = value.split("/");
-  if (parts.length !== 5 || !parts[0]) throw fail(`the Credential must be <access-key-id>/<YYYYMMDD>/<region>/s3/aws4_request, got a value with ${parts.length} parts`);
+  if (parts.length !== 5 || !parts[0]) throw fail(`the Credential must be <access-key-id>/<YYYYMMDD>/<region>/${expectService}/aws4_request, got a value with ${parts.length} parts`);
   const [accessKeyId, shortDate, region, service, terminator] = parts;
   if (!/^\d{8}$/.test(shortDate)) throw fail("the Credential date must be YYYYMMDD");
-  if (service !== SERVICE) throw fail(`the Credential service must be 's3', got '${service}'`);
+  if (service !== expectService) throw fail(`the Credential service must be '${expectService}', got '${service}'`);
   if (terminator !== "aws4_request") throw fail("the Credential must end with 'aws4_request'");
   return { accessKeyId, shortDate, region, scope: `${shortDate}/${region}/${service}/${terminator}` };
 }
 
 /** AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=… */
-export function parseAuthorizationHeader(value: string) {
+export function parseAuthorizationHeader(value: string, expectService: string = SERVICE) {
   if (!value.startsWith(ALGORITHM + " ")) {
     throw new S3Error("InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
   }
@@ -96,7 +96,7 @@ export function parseAuthorizationHeader(value: string) {
     throw Errors.malformedAuth("it requires three components: Credential, SignedHeaders, and Signature");
   }
   if (!HEX64.test(Signature)) throw Errors.malformedAuth("the Signature must be 64 lowercase hex characters");
-  return { ...parseCredential(Credential, Errors.malformedAuth), signedHeaders: SignedHeaders.split(";"), signature: Signature };
+  return { ...parseCredential(Credential, Errors.malformedAuth, expectService), signedHeaders: SignedHeaders.split(";"), signature: Signature };
 }
 
 export function payloadModeOf(value: string | undefined, presigned: boolean): PayloadMode {
@@ -144,21 +144,55 @@ function checkRegion(region: string, allowed: readonly string[], fail: (what: st
   if (!allowed.includes(region)) throw fail(`the region '${region}' is wrong; expecting '${allowed[0]}'`);
 }
 
-async function expectedSignature(
-  req: SignedRequest, cred: CredentialRecord, signedHeaders: string[], payloadHash: string,
-  longDate: string, shortDate: string, region: string, scope: string, fail: (what: string) => S3Error,
-) {
+export interface SignatureInput {
+  signedHeaders: readonly string[];
+  /** The payload hash as signed: x-amz-content-sha256, or the hex SHA-256 of the body for other services. */
+  payloadHash: string;
+  longDate: string;
+  shortDate: string;
+  region: string;
+  service: string;
+  secretAccessKey: string;
+}
+
+/**
+ * The canonical request, string to sign and signature of `req` (pure: no key lookup, no clock). The verifier's
+ * own computation, exported so tests/s3-sigv4-vectors.test.ts can hold it to AWS's published SigV4 test suite
+ * (which signs for service "service") and to requests captured from real clients.
+ */
+export async function signatureOf(req: SignedRequest, p: SignatureInput, fail: (what: string) => S3Error = Errors.malformedAuth) {
   const headers: HeaderBag = {};
-  for (const name of signedHeaders) {
+  for (const name of p.signedHeaders) {
     const v = header(req, name);
     if (v === undefined) throw fail(`the signed header '${name}' is missing from the request`);
     headers[name] = v;
   }
-  const canonical = canonicalizer.canonicalRequest(req.method, req.rawPath, req.query,
-    getCanonicalHeaders({ headers } as never, undefined, new Set(signedHeaders)), payloadHash);
-  const stringToSign = await canonicalizer.stringToSign(longDate, scope, canonical);
-  const key = await getSigningKey(NodeSha256, { accessKeyId: cred.accessKeyId, secretAccessKey: cred.secretAccessKey }, shortDate, region, SERVICE);
-  return { signature: hmacHex(key, stringToSign), stringToSign, key };
+  const canonicalRequest = canonicalizer.canonicalRequest(req.method, req.rawPath, req.query,
+    getCanonicalHeaders({ headers } as never, undefined, new Set(p.signedHeaders)), p.payloadHash);
+  const scope = `${p.shortDate}/${p.region}/${p.service}/aws4_request`;
+  const stringToSign = await canonicalizer.stringToSign(p.longDate, scope, canonicalRequest);
+  const key = await getSigningKey(NodeSha256, { accessKeyId: "", secretAccessKey: p.secretAccessKey }, p.shortDate, p.region, p.service);
+  return { canonicalRequest, stringToSign, signature: hmacHex(key, stringToSign), key };
+}
+
+/**
+ * Whether the Authorization header `authz` signs `req` with `secretAccessKey`: the header mode's signature
+ * comparison alone (no key lookup, clock, region or payload-mode rules), for any service.
+ */
+export async function authorizationSigns(req: SignedRequest, authz: string, secretAccessKey: string, payloadHash: string, service: string = SERVICE): Promise<boolean> {
+  const auth = parseAuthorizationHeader(authz, service);
+  const longDate = header(req, "x-amz-date");
+  if (!longDate || longDate.slice(0, 8) !== auth.shortDate) return false;
+  const { signature } = await signatureOf(req, { signedHeaders: auth.signedHeaders, payloadHash, longDate, shortDate: auth.shortDate, region: auth.region, service, secretAccessKey });
+  return safeEqual(signature, auth.signature);
+}
+
+async function expectedSignature(
+  req: SignedRequest, cred: CredentialRecord, signedHeaders: string[], payloadHash: string,
+  longDate: string, shortDate: string, region: string, fail: (what: string) => S3Error,
+) {
+  const r = await signatureOf(req, { signedHeaders, payloadHash, longDate, shortDate, region, service: SERVICE, secretAccessKey: cred.secretAccessKey }, fail);
+  return { signature: r.signature, stringToSign: r.stringToSign, key: r.key };
 }
 
 export interface VerifyOptions {
@@ -201,7 +235,7 @@ async function verifyHeader(req: SignedRequest, authz: string, store: StoreLike,
   const cred = resolve(store, auth.accessKeyId, header(req, "x-amz-security-token"), now);
   const contentSha = header(req, "x-amz-content-sha256");
   const payload = payloadModeOf(contentSha, false);
-  const { signature, stringToSign, key } = await expectedSignature(req, cred, auth.signedHeaders, contentSha as string, amzDate, auth.shortDate, auth.region, auth.scope, Errors.malformedAuth);
+  const { signature, stringToSign, key } = await expectedSignature(req, cred, auth.signedHeaders, contentSha as string, amzDate, auth.shortDate, auth.region, Errors.malformedAuth);
   if (!safeEqual(signature, auth.signature)) {
     throw new S3Error("SignatureDoesNotMatch", undefined, { AWSAccessKeyId: cred.accessKeyId, StringToSign: stringToSign });
   }
@@ -251,7 +285,7 @@ async function verifyPresigned(req: SignedRequest, alg: string, store: StoreLike
   assertAmzHeadersSigned(req, headersList);
   const contentSha = header(req, "x-amz-content-sha256");
   const payloadHash = headersList.includes("x-amz-content-sha256") && contentSha ? contentSha : UNSIGNED_PAYLOAD;
-  const { signature: expected, stringToSign, key } = await expectedSignature(req, cred, headersList, payloadHash, longDate as string, cr.shortDate, cr.region, cr.scope,
+  const { signature: expected, stringToSign, key } = await expectedSignature(req, cred, headersList, payloadHash, longDate as string, cr.shortDate, cr.region,
     (what) => Errors.badQueryAuth(`X-Amz-SignedHeaders: ${what}`));
   if (!safeEqual(expected, signature)) {
     throw new S3Error("SignatureDoesNotMatch", undefined, { AWSAccessKeyId: cred.accessKeyId, StringToSign: stringToSign });
