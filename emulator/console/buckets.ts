@@ -1,7 +1,11 @@
 /** Bucket pages of the console: the bucket list, Create bucket, and the bucket's Settings tab. */
 import type * as s from "../../api/schemas";
+import { StorageClass } from "../../api/schemas";
 import { html, Html } from "./html";
 import { BASE, bucketHeader, bucketUrl, csrfField, fieldError, FormErrors, formatBytes, formErrors, layout, options, PageContext, tabs } from "./layout";
+
+/** The storage classes the contract allows (api/schemas.ts), as <option>s. */
+const STORAGE_CLASSES = StorageClass.options.map((c) => [c, c]);
 
 export function bucketListPage(ctx: PageContext, buckets: Array<s.Bucket & { keyCount: number }>): Html {
   return layout("Buckets", ctx, html`<h1>Buckets</h1>
@@ -40,7 +44,7 @@ ${formErrors(errors)}
   <input id="name" name="name" required value="${v.name ?? ""}" autocomplete="off" spellcheck="false"${name.attrs}>
   ${name.after}
   <label for="storageClass">Storage class</label>
-  <select id="storageClass" name="storageClass"${sc.attrs}>${options([["HDD", "HDD"], ["SSD", "SSD"], ["NVMe", "NVMe"]], v.storageClass ?? "HDD")}</select>
+  <select id="storageClass" name="storageClass"${sc.attrs}>${options(STORAGE_CLASSES, v.storageClass ?? "HDD")}</select>
   ${sc.after}
   <label for="versioning">Versioning</label>
   <select id="versioning" name="versioning"${ver.attrs}>${options([["", "Off"], ["Enabled", "Enabled"]], v.versioning)}</select>
@@ -100,7 +104,7 @@ ${formErrors(st.errors)}
   ${csrfField(ctx.csrf!)}
   <input type="hidden" name="setting" value="storageClass">
   <label for="storageClass">Storage class</label>
-  <select id="storageClass" name="storageClass"${sc.attrs}>${options([["HDD", "HDD"], ["SSD", "SSD"], ["NVMe", "NVMe"]], b.storageClass)}</select>
+  <select id="storageClass" name="storageClass"${sc.attrs}>${options(STORAGE_CLASSES, b.storageClass)}</select>
   ${sc.after}
   <button type="submit">Save storage class</button>
 </form>
