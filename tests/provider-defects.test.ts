@@ -30,27 +30,6 @@ async function texts(): Promise<Texts> {
   return { ...(await serializedProviders()), generation };
 }
 
-/** A counting loopback proxy in front of the Control API: how many requests of each `METHOD /path` it forwarded. */
-async function countingProxy(target: string): Promise<{ url: string; count(route: string): number; close(): Promise<void> }> {
-  const t = new URL(target);
-  const seen = new Map<string, number>();
-  const server = http.createServer((req, res) => {
-    const route = `${req.method} ${(req.url ?? "").split("?")[0]}`;
-    seen.set(route, (seen.get(route) ?? 0) + 1);
-    const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on("error", () => { res.writeHead(502); res.end(); });
-    req.pipe(up);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    count: (route) => seen.get(route) ?? 0,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  };
-}
 
 interface Harness {
   os: OtterStorage;
@@ -348,14 +327,14 @@ describe("defect 3: RotatingAccessKey never replaces both slots in one `up`", fu
 
 describe("defect 4: rotateAfterDays diff reads the service clock at most once per run, and an unreachable clock blocks only a possible rotation", function () {
   let h: Harness;
-  let proxy: Awaited<ReturnType<typeof countingProxy>>;
+  let proxy: Awaited<ReturnType<typeof flakyProxy>>;
   let bucket: EngineState;
   let key: EngineState;
   const news = () => ({ __provider: h.text.accessKey, bucket: bucket.id, label: "aged", rotateAfterDays: 30 });
   before(async () => {
     h = await harness({
       controlUrl: async (os) => {
-        proxy = await countingProxy(os.controlUrl);
+        proxy = await flakyProxy(os.controlUrl);
         return proxy.url;
       },
     });

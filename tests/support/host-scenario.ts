@@ -20,17 +20,21 @@ import { skipBecause } from "./skip";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**
- * A loopback proxy in front of the Control API. `failNext(n)`: answer 500 to the next n requests without
+ * A loopback proxy in front of the Control API; `count("GET /v1/health")` says how many requests of a route it saw.
+ * `failNext(n)`: answer 500 to the next n requests without
  * forwarding them. `loseNext(n)`: forward the next n requests, let the service act, then drop its answer and
  * say 502 — the "create succeeded but the answer was lost" case that Idempotency-Key exists for.
  */
-export async function flakyProxy(target: string): Promise<{ url: string; failNext(n: number): void; loseNext(n: number): void; seen: number; close(): Promise<void> }> {
+export async function flakyProxy(target: string): Promise<{ url: string; failNext(n: number): void; loseNext(n: number): void; seen: number; count(route: string): number; close(): Promise<void> }> {
   const t = new URL(target);
   let failures = 0;
   let losses = 0;
   const state = { seen: 0 };
+  const routes = new Map<string, number>(); // `METHOD /path` -> requests seen
   const server = http.createServer((req, res) => {
     state.seen++;
+    const route = `${req.method} ${(req.url ?? "").split("?")[0]}`;
+    routes.set(route, (routes.get(route) ?? 0) + 1);
     if (failures > 0) {
       failures--;
       req.resume();
@@ -58,6 +62,7 @@ export async function flakyProxy(target: string): Promise<{ url: string; failNex
     failNext: (n) => { failures = n; },
     loseNext: (n) => { losses = n; },
     get seen() { return state.seen; },
+    count: (route) => routes.get(route) ?? 0,
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }
