@@ -3,10 +3,10 @@
  * read the outputs, use the key with the AWS CLI, preview again and see no changes.
  */
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
+import { startCli } from "./evidence-support";
 import { REPO_ROOT } from "./support/host";
 import { useEngine } from "./support/pulumi";
 import { runCommand } from "./support/run";
@@ -22,21 +22,6 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** Local OtterStorage from the CLI on the dev stack's ports and data dir; resolves with its ready line. */
-function serve(dataDir: string): Promise<{ stop(): Promise<void>; token: string; s3Url: string }> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, "dist/emulator/cli.js"), "--data-dir", dataDir, "--control-port", String(PORT), "--s3-port", String(PORT + 1)], { stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, OTTERSTORAGE_TOKEN: "" } });
-  return new Promise((resolve, reject) => {
-    let buf = "";
-    child.stdout.on("data", (d) => {
-      buf += d;
-      const line = buf.split("\n").find((l) => l.includes('"event":"ready"'));
-      if (!line) return;
-      const ready = JSON.parse(line);
-      resolve({ token: ready.token, s3Url: ready.s3Url, stop: () => new Promise((r) => (child.once("exit", () => r()), child.kill("SIGTERM"))) });
-    });
-    child.once("exit", (code) => reject(new Error(`otterstorage-local exited ${code} before ready`)));
-  });
-}
 
 describe("engine: the quickstart through `npm run up`", function () {
   this.timeout(600_000);
@@ -75,7 +60,8 @@ describe("engine: the quickstart through `npm run up`", function () {
     const plain = await p.ok(["stack", "output", "--stack", "dev", "appWebSecretAccessKey"], withPass);
     assert.equal(plain.stdout.trim(), "[secret]");
 
-    const local = await serve(dataDir); // npm run up stopped its Local OtterStorage; its data stayed
+    // npm run up stopped its Local OtterStorage; its data (and token) stayed: serve it again on the dev stack's ports.
+    const local = await startCli(["--data-dir", dataDir, "--control-port", String(PORT), "--s3-port", String(PORT + 1)]);
     try {
       const awsEnv = { PATH: process.env.PATH, HOME: scratch, AWS_ACCESS_KEY_ID: out.appWebAccessKeyId, AWS_SECRET_ACCESS_KEY: out.appWebSecretAccessKey, AWS_DEFAULT_REGION: out.region };
       fs.writeFileSync(path.join(scratch, "hello.txt"), "hello from the quickstart\n");
@@ -85,7 +71,7 @@ describe("engine: the quickstart through `npm run up`", function () {
       assert.equal(ls.code, 0, ls.stderr);
       assert.match(ls.stdout, /hello\.txt/);
 
-      const again = { env: { PULUMI_CONFIG_PASSPHRASE: "otterstorage-local-dev", OTTERSTORAGE_TOKEN: local.token } };
+      const again = { env: { PULUMI_CONFIG_PASSPHRASE: "otterstorage-local-dev", OTTERSTORAGE_TOKEN: local.ready.token } };
       const preview = await p.run(["preview", "--stack", "dev", "--expect-no-changes", "--non-interactive"], again);
       assert.equal(preview.code, 0, preview.output);
       assert.match(preview.stdout, /4 unchanged/);
