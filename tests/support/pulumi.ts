@@ -23,8 +23,14 @@ export const PASSPHRASE = "engine-tests-passphrase";
 
 export interface PulumiCli { bin: string; dir: string; version: string; hostVersion: string | null }
 
-/** The `pulumi` the engine suites use, or why there is none. */
+let found: PulumiCli | { missing: string } | undefined;
+
+/** The `pulumi` the engine suites use, or why there is none (looked up once per test process). */
 export function findPulumi(): PulumiCli | { missing: string } {
+  return (found ??= lookUpPulumi());
+}
+
+function lookUpPulumi(): PulumiCli | { missing: string } {
   const candidates = [path.join(TOOLCHAIN_BIN, "pulumi"), ...(process.env.PATH ?? "").split(path.delimiter).filter(Boolean).map((d) => path.join(d, "pulumi"))];
   const bin = candidates.find((c) => fs.existsSync(c));
   if (!bin) return { missing: "the Pulumi CLI is not installed: run scripts/pulumi-toolchain.sh (or the official installer) to run the real-engine suites" };
