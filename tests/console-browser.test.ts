@@ -35,7 +35,6 @@ describe("console in a real browser (chromium via playwright-core)", function ()
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) {
-      console.log(`      skipped: ${CHROMIUM} is absent (install Debian's chromium: apt-get install -y chromium; .ci/run does)`);
       return skipBecause(this, `${CHROMIUM} is absent (install Debian's chromium: apt-get install -y chromium; .ci/run does)`);
     }
     const { chromium } = await import("playwright-core");

@@ -27,7 +27,6 @@ describe("engine: policy pack through `pulumi preview --policy-pack`", function 
   let os: OtterStorage;
   before(async function () {
     if (!hostRunsPolicyPacks(engine().cli)) {
-      console.log(`      skipped: pulumi-language-nodejs ${engine().cli.hostVersion} cannot start Node policy packs (its RunPlugin answers "not supported"; the module proxy serves the Node host only up to v3.68.0, see docs/engine.md)`);
       return skipBecause(this, `pulumi-language-nodejs ${engine().cli.hostVersion} cannot start Node policy packs (its RunPlugin answers "not supported"; the module proxy serves the Node host only up to v3.68.0, see docs/engine.md)`);
     }
     os = await startOtterStorage({ memory: true });

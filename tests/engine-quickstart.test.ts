@@ -32,7 +32,6 @@ describe("engine: the quickstart through `npm run up`", function () {
 
   before(async function () {
     if (!(await portFree(PORT)) || !(await portFree(PORT + 1))) {
-      console.log(`      skipped: ports ${PORT}/${PORT + 1} (the dev stack's Local OtterStorage) are in use on this machine`);
       return skipBecause(this, `ports ${PORT}/${PORT + 1} (the dev stack's Local OtterStorage) are in use on this machine`);
     }
     saved = fs.readFileSync(devYaml, "utf8");

@@ -225,7 +225,6 @@ export function useEngine(): () => Engine {
   before(function () {
     const cli = findPulumi();
     if ("missing" in cli) {
-      console.log(`      skipped: ${cli.missing}`);
       return skipBecause(this, cli.missing);
     }
     const root = path.join(REPO_ROOT, ".cache", "engine");
