@@ -7,9 +7,9 @@
  */
 import * as fs from "fs";
 import { parseArgs } from "util";
-import * as api from "../api/schemas";
+import * as api from "otterstorage-api";
 import { OtterStorageClient } from "../provider/client";
-import { auditKeys, AuditReport, Flag, FLAG_NAMES, FLAGS, KeyFacts, parseDays, parseStackExport, StackExportError, StackOwnedKey } from "./flags";
+import { auditKeys, AuditReport, Flag, FLAG_NAMES, FLAGS, KeyFacts, parseDays, parseStackExport, StackExportError, StackOwnedKey } from "otterstorage-api";
 
 export const USAGE = `Usage: otterstorage audit [options]
 

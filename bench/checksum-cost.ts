@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import * as os from "node:os";
 import { Crc64Nvme } from "@aws-sdk/crc64-nvme";
-import { createChecksum } from "../emulator/s3/auth/checksums";
+import { createChecksum } from "otterstorage-local/dist/s3/auth/checksums";
 
 type Fn = (b: Buffer) => Promise<unknown>;
 const algs: Record<string, Fn> = {

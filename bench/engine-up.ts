@@ -14,7 +14,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { startOtterStorage } from "../emulator";
+import { startOtterStorage } from "otterstorage-local";
 import { findPulumi, PASSPHRASE } from "../tests/support/pulumi";
 import { machine, median, round, timedPool } from "./support";
 

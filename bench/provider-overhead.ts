@@ -62,7 +62,7 @@ function summarizeProfile(file: string): Record<string, number> {
 }
 
 async function main(): Promise<void> {
-  const entry = path.resolve(__dirname, "..", "emulator", "index.js");
+  const entry = require.resolve("otterstorage-local");
   const service = await startChild(`require(${JSON.stringify(entry)}).startOtterStorage({ memory: true }).then((o) => {
     console.log(JSON.stringify({ controlUrl: o.controlUrl, token: o.token }));
     process.on("SIGTERM", () => o.stop().then(() => process.exit(0)));

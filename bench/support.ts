@@ -52,7 +52,7 @@ export async function startChild(code: string, args: string[] = []): Promise<Chi
  * bucket and one key ready. SIGTERM stops it cleanly.
  */
 export async function startOtter(dataDir: string, bucket: string): Promise<Child> {
-  const entry = path.resolve(__dirname, "..", "emulator", "index.js");
+  const entry = require.resolve("otterstorage-local");
   const code = `
     const { startOtterStorage } = require(${JSON.stringify(entry)});
     (async () => {

@@ -11,7 +11,7 @@ import { startOtterStorage } from "./index";
 import * as fs from "fs";
 import { createLogger } from "./log";
 import { FaultConfigError, parseFaults } from "./faults";
-import { parseDays } from "../audit/flags";
+import { parseDays } from "otterstorage-api";
 import { checkRate } from "./control/ratelimit";
 
 const USAGE = `Usage: otterstorage-local [options]

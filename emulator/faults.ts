@@ -21,7 +21,7 @@
 import * as http from "node:http";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { CONTROL_ERRORS, PROBLEM_CONTENT_TYPE, problemType } from "../api/errors";
+import { CONTROL_ERRORS, PROBLEM_CONTENT_TYPE, problemType } from "otterstorage-api";
 import { listen } from "./listen";
 import { Logger, silentLogger } from "./log";
 import { S3_ERRORS } from "./s3/errors";

@@ -5,7 +5,7 @@
  *   const os = await startOtterStorage({ memory: true });
  *   // os.controlUrl, os.s3Url, os.token ... await os.stop();
  */
-import { DEFAULT_REGION, IDEMPOTENCY_WINDOW_SECONDS } from "../api/schemas";
+import { DEFAULT_REGION, IDEMPOTENCY_WINDOW_SECONDS } from "otterstorage-api";
 import { Clock, systemClock } from "./clock";
 import { Logger, silentLogger } from "./log";
 import { Store } from "./store";

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "crypto";
 import { z } from "zod";
-import * as api from "../api/schemas";
+import * as api from "otterstorage-api";
 import { OtterStorageError, PROVIDER_ERRORS } from "./errors";
 import { ProviderConfig } from "./config";
 import {

@@ -9,7 +9,7 @@
  * Nothing is issued or revoked by a failed adoption.
  */
 import { z } from "zod";
-import * as api from "../api/schemas";
+import * as api from "otterstorage-api";
 import type { OtterStorageClient } from "./client";
 import { OtterStorageError, type ProviderErrorCode } from "./errors";
 import { headBucket } from "./readiness";

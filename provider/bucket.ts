@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from "crypto";
 import { z } from "zod";
-import * as api from "../api/schemas";
+import * as api from "otterstorage-api";
 import { OtterStorageError } from "./errors";
 import { ProviderConfig } from "./config";
 import {

@@ -9,7 +9,7 @@ import * as https from "https";
 import { randomUUID } from "crypto";
 import type { AxiosInstance } from "axios";
 import { z } from "zod";
-import * as api from "../api/schemas";
+import * as api from "otterstorage-api";
 import { HINTS, isErrorCode, OtterStorageError, scrub, type OtterStorageErrorCode } from "./errors";
 import { nextDelay, parseRetryAfter, policyFromEnv, RetryPolicy, isRetryableStatus } from "./retry";
 

@@ -7,7 +7,7 @@
  * whose `get("ns:key")` returns the stack value (secrets unwrapped); see
  * node_modules/@pulumi/pulumi/cmd/dynamic-provider/{index,config}.js.
  */
-import { DEFAULT_REGION } from "../api/schemas";
+import { DEFAULT_REGION } from "otterstorage-api";
 import { OtterStorageError } from "./errors";
 import { newRun } from "./run";
 

@@ -5,7 +5,7 @@
  * used by the SDK's awsProfile / rcloneRemote outputs). accessKey.ts calls the four hooks below.
  */
 import { z } from "zod";
-import * as api from "../api/schemas";
+import * as api from "otterstorage-api";
 import type { OtterStorageClient } from "./client";
 import { canonical, containsUnknown, isUnknown } from "./common";
 import { OtterStorageError, PROVIDER_ERRORS } from "./errors";
@@ -14,7 +14,6 @@ import { waitUntilReady } from "./readiness";
 import { dueByAge, RotateAfterDays } from "./rotation";
 
 export const DEFAULT_READINESS_TIMEOUT_SECONDS = 60;
-export const DEFAULT_PROFILE_NAME = "otter";
 
 export interface ReadinessInput {
   /** Give up waiting after this many seconds. @default 60 */

@@ -11,7 +11,7 @@
  * the Control API client sends — the account token — is removed from every text the service or a library hands
  * back before it reaches a message (`scrub`, called by provider/client.ts).
  */
-import { CONTROL_ERRORS, type ControlErrorCode } from "../api/errors";
+import { CONTROL_ERRORS, type ControlErrorCode } from "otterstorage-api";
 
 export interface ErrorEntry {
   /** What the code means, in one sentence (the thrown error's `detail` says what happened this time). */
@@ -49,6 +49,10 @@ export const PROVIDER_ERRORS = {
   SecretMissingFromState: {
     meaning: "The stack state has no secretAccessKey for a key, and OtterStorage never shows a secret twice.",
     hint: "Issue a new key: change `rotationTrigger` on this AccessKey and run `pulumi up`.",
+  },
+  ProviderNotResolvable: {
+    meaning: "The program declared a resource, but `pulumi-otterstorage` cannot be loaded by package name from the program's directory, where the Pulumi provider host loads it.",
+    hint: "Install the package into the project (`npm install pulumi-otterstorage`; `npm link` and workspaces work too) and import it as \"pulumi-otterstorage\", not by a relative path.",
   },
   ServiceClockUnavailable: {
     meaning: "A key with `rotateAfterDays` may be due, and the service clock (GET /v1/health) could not be read to decide.",

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import * as api from "../api/schemas";
+import * as api from "otterstorage-api";
 
 type Spec = Record<string, unknown>;
 const PKG = "otterstorage";

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// tsc, then mirror the package into node_modules (scripts/install-self.js). tsc emits even when it reports type
+// tsc --build (api/ → api/dist, emulator/ → emulator/dist, the rest → dist; tsconfig.json references), then mirror the package into node_modules (scripts/install-self.js). tsc emits even when it reports type
 // errors, so the mirror is always refreshed; the exit code is still tsc's, so CI fails on any type error.
 const { spawnSync } = require("child_process");
 const path = require("path");
 const root = path.resolve(__dirname, "..");
-const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.json")], { stdio: "inherit", cwd: root });
+const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--build", path.join(root, "tsconfig.json")], { stdio: "inherit", cwd: root });
 require("./install-self.js");
 process.exit(tsc.status ?? 1);

@@ -19,7 +19,8 @@ const target = path.join(modules, "pulumi-otterstorage");
 const staging = fs.mkdtempSync(path.join(modules, ".pulumi-otterstorage-"));
 const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
 fs.writeFileSync(path.join(staging, "package.json"), JSON.stringify(pkg, null, 2));
-for (const rel of pkg.files) {
+// `files` holds globs such as dist/provider/**/*.js: copy each glob's directory (what npm pack would take from it).
+for (const rel of new Set(pkg.files.map((f) => f.split("/**")[0]))) {
   const from = path.join(root, rel);
   if (fs.existsSync(from)) fs.cpSync(from, path.join(staging, rel), { recursive: true, filter: (f) => !f.endsWith(".tsbuildinfo") });
 }

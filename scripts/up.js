@@ -148,11 +148,11 @@ function answers(endpoint) {
   });
 }
 
-/** Starts dist/emulator/cli.js; resolves with { child, token, controlUrl, s3Url } once it prints its ready line. */
+/** Starts Local OtterStorage (emulator/dist/cli.js, the otterstorage-local workspace package); resolves with { child, token, controlUrl, s3Url } once it prints its ready line. */
 function startLocal(endpoint, dataDir) {
   const u = new URL(endpoint);
   const controlPort = Number(u.port || 80);
-  const cli = path.join(ROOT, "dist", "emulator", "cli.js");
+  const cli = path.join(ROOT, "emulator", "dist", "cli.js");
   if (!fs.existsSync(cli)) throw new Error(`${path.relative(ROOT, cli)} is missing; run npm run build`);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const logFile = path.join(dataDir, "otterstorage-local.log");

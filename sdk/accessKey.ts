@@ -3,12 +3,12 @@
  * it revokes it; the secret is always a stack secret (additionalSecretOutputs, forced below).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { providerByName } from "./providerByName";
 import type { ReadinessInput } from "../provider/credentials";
 import { readyToUse, AwsProfile, EnvironmentMap, S3ClientConfig } from "./outputs";
 
-// Relative require inside the package; serialized as require("pulumi-otterstorage/dist/provider/dynamic/accessKey.js").
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const provider: pulumi.dynamic.ResourceProvider = require("../provider/dynamic/accessKey");
+// Loaded by package name in the provider host, so every kind of install serializes alike (sdk/providerByName.ts).
+const provider = providerByName("pulumi-otterstorage/dist/provider/dynamic/accessKey.js", ["configure", "check", "diff", "create", "read", "update", "delete"]);
 
 export interface AccessKeyArgs {
   /** The bucket the key is for (keys are isolated per bucket). Changing it issues a new key. */
@@ -101,7 +101,7 @@ export class AccessKey extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: AccessKeyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      provider(),
       name,
       {
         bucket: args?.bucket,

@@ -3,12 +3,11 @@
  * provider/dynamic/bucket.ts, loaded by a relative require so Pulumi serializes it as a one-line `require`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { LifecycleRule, LifecycleRuleInput, ObjectLock, StorageClass } from "../api/schemas";
+import { providerByName } from "./providerByName";
+import type { LifecycleRule, LifecycleRuleInput, ObjectLock, StorageClass } from "otterstorage-api";
 
-// Relative require inside the package: from node_modules/pulumi-otterstorage this is the module the serializer
-// writes as require("pulumi-otterstorage/dist/provider/dynamic/bucket.js"). One object, shared by every Bucket.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const provider: pulumi.dynamic.ResourceProvider = require("../provider/dynamic/bucket");
+// Loaded by package name in the provider host, so every kind of install serializes alike (sdk/providerByName.ts).
+const provider = providerByName("pulumi-otterstorage/dist/provider/dynamic/bucket.js", ["configure", "check", "diff", "create", "read", "update", "delete"]);
 
 export interface BucketArgs {
   /**
@@ -110,7 +109,7 @@ export class Bucket extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: BucketArgs = {}, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      provider(),
       name,
       {
         name: args.name,

@@ -6,12 +6,12 @@
  * credentials outside Pulumi).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_PROFILE_NAME } from "../provider/credentials";
+import { DEFAULT_PROFILE_NAME } from "otterstorage-api";
 
-export { awsProfileOf, environmentOf, rcloneRemoteOf, s3ClientConfigOf } from "../provider/forms";
-export type { AwsProfile, Credentials, EnvironmentMap, S3ClientConfig } from "../provider/forms";
-import { awsProfileOf, environmentOf, rcloneRemoteOf, s3ClientConfigOf } from "../provider/forms";
-import type { AwsProfile, Credentials, EnvironmentMap, S3ClientConfig } from "../provider/forms";
+export { awsProfileOf, environmentOf, rcloneRemoteOf, s3ClientConfigOf } from "otterstorage-api";
+export type { AwsProfile, Credentials, EnvironmentMap, S3ClientConfig } from "otterstorage-api";
+import { awsProfileOf, environmentOf, rcloneRemoteOf, s3ClientConfigOf } from "otterstorage-api";
+import type { AwsProfile, Credentials, EnvironmentMap, S3ClientConfig } from "otterstorage-api";
 
 export interface ReadyToUseOutputs {
   /** Secret. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL. */

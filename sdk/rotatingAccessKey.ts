@@ -11,11 +11,11 @@
  * untouched — whatever the schedule did between two runs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { providerByName } from "./providerByName";
 import { AccessKey } from "./accessKey";
 
-// Relative require inside the package; serialized as require("pulumi-otterstorage/dist/provider/dynamic/rotationGeneration.js").
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const generationProvider: pulumi.dynamic.ResourceProvider = require("../provider/dynamic/rotationGeneration");
+// Loaded by package name in the provider host, so every kind of install serializes alike (sdk/providerByName.ts).
+const generationProvider = providerByName("pulumi-otterstorage/dist/provider/dynamic/rotationGeneration.js", ["check", "diff", "create", "read", "update", "delete"]);
 
 /**
  * The component's memory: which generation its slots were given last (the engine hands `check` the old inputs).
@@ -26,7 +26,7 @@ class RotationGeneration extends pulumi.dynamic.Resource {
   declare readonly desired: pulumi.Output<number>;
   constructor(name: string, desired: pulumi.Input<number>, opts: pulumi.CustomResourceOptions) {
     // `generation: desired` is only a proposal: check replaces it with at most one step from the stored one.
-    super(generationProvider, name, { desired, generation: desired }, opts, "otterstorage", "RotationGeneration");
+    super(generationProvider(), name, { desired, generation: desired }, opts, "otterstorage", "RotationGeneration");
   }
 }
 import { readyToUse, AwsProfile, EnvironmentMap, S3ClientConfig } from "./outputs";

@@ -8,7 +8,7 @@
  * included) issues a fresh set; they are never stored as resource state and simply expire.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as api from "../api/schemas";
+import * as api from "otterstorage-api";
 import { clientFor } from "../provider/client";
 import { CONFIG_KEYS, ENV_KEYS } from "../provider/config";
 import { OtterStorageError } from "../provider/errors";

@@ -4,8 +4,8 @@
  * a relabel, and `console: false`. The browser journey is tests/console-browser.test.ts.
  */
 import * as assert from "node:assert/strict";
-import { ManualClock, startOtterStorage } from "../emulator";
-import { escapeHtml, html, raw } from "../emulator/console/html";
+import { ManualClock, startOtterStorage } from "otterstorage-local";
+import { escapeHtml, html, raw } from "otterstorage-local/dist/console/html";
 import { consoleSession, setCookies, signInForm } from "./support/console";
 import { control, useEmulator } from "./support/emulator";
 

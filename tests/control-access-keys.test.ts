@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { AccessKey, AccessKeyList, CreatedAccessKey, TemporaryCredentials, ACCESS_KEY_ID_RE, SECRET_RE, IDEMPOTENCY_WINDOW_SECONDS } from "../api/schemas";
-import { ManualClock } from "../emulator/clock";
+import { AccessKey, AccessKeyList, CreatedAccessKey, TemporaryCredentials, ACCESS_KEY_ID_RE, SECRET_RE, IDEMPOTENCY_WINDOW_SECONDS } from "otterstorage-api";
+import { ManualClock } from "otterstorage-local/dist/clock";
 import { control, useEmulator } from "./support/emulator";
 
 describe("Control API v1: access keys", () => {

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
-import { Bucket, BucketList, Problem } from "../api/schemas";
-import { startControlServer, ControlServer } from "../emulator/control/server";
-import type { ObjectStats } from "../emulator/control/context";
-import { Store } from "../emulator/store";
+import { Bucket, BucketList, Problem } from "otterstorage-api";
+import { startControlServer, ControlServer } from "otterstorage-local/dist/control/server";
+import type { ObjectStats } from "otterstorage-local/dist/control/context";
+import { Store } from "otterstorage-local/dist/store";
 import { control, useEmulator } from "./support/emulator";
 
 describe("Control API v1: buckets", () => {

@@ -1,14 +1,14 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CONTROL_ERRORS, PROBLEM_CONTENT_TYPE, problemType } from "../api/errors";
-import { ROUTES, type RouteSpec } from "../api/routes";
-import { Health, Problem } from "../api/schemas";
-import { buildOpenApi } from "../api/openapi";
-import { ManualClock } from "../emulator/clock";
-import { startControlServer, ControlServer } from "../emulator/control/server";
-import { Store } from "../emulator/store";
-import { Logger } from "../emulator/log";
+import { CONTROL_ERRORS, PROBLEM_CONTENT_TYPE, problemType } from "otterstorage-api";
+import { ROUTES, type RouteSpec } from "otterstorage-api";
+import { Health, Problem } from "otterstorage-api";
+import { buildOpenApi } from "otterstorage-api";
+import { ManualClock } from "otterstorage-local/dist/clock";
+import { startControlServer, ControlServer } from "otterstorage-local/dist/control/server";
+import { Store } from "otterstorage-local/dist/store";
+import { Logger } from "otterstorage-local/dist/log";
 import { control, useEmulator } from "./support/emulator";
 
 const ROOT = path.resolve(__dirname, "..", "..");

@@ -144,7 +144,7 @@ describe("otterstorage-local --faults", () => {
 
 describe("otterstorage-local --rate-limit validation", () => {
   it("accepts a positive number of requests per second (fractions too) and refuses anything else by name", async () => {
-    const { parseCli } = await import("../emulator/cli");
+    const { parseCli } = await import("otterstorage-local/dist/cli");
     const ok = parseCli(["--memory", "--rate-limit", "0.5"]) as { rateLimit?: { requestsPerSecond: number } };
     assert.deepEqual(ok.rateLimit, { requestsPerSecond: 0.5 });
     for (const bad of ["0", "-1", "abc", "", "1e3", "Infinity", "2000000"]) {

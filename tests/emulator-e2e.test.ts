@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, ListBucketsCommand } from "@aws-sdk/client-s3";
-import { ManualClock } from "../emulator/clock";
+import { ManualClock } from "otterstorage-local/dist/clock";
 import { control, useEmulator } from "./support/emulator";
 import { runCommand } from "./support/run";
 import { skipBecause } from "./support/skip";

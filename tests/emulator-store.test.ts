@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { ACCESS_KEY_ID_RE, SECRET_RE, TEMP_KEY_ID_RE } from "../api/schemas";
-import { ManualClock } from "../emulator/clock";
-import { createLogger, redactText, redactUrl } from "../emulator/log";
-import { Store, StoreError, canonicalJson } from "../emulator/store";
-import { SecretBox, newAccessKeyId, newSecretAccessKey, newTemporaryKeyId, randomString, safeEqual } from "../emulator/store/crypto";
+import { ACCESS_KEY_ID_RE, SECRET_RE, TEMP_KEY_ID_RE } from "otterstorage-api";
+import { ManualClock } from "otterstorage-local/dist/clock";
+import { createLogger, redactText, redactUrl } from "otterstorage-local/dist/log";
+import { Store, StoreError, canonicalJson } from "otterstorage-local/dist/store";
+import { SecretBox, newAccessKeyId, newSecretAccessKey, newTemporaryKeyId, randomString, safeEqual } from "otterstorage-local/dist/store/crypto";
 
 describe("emulator store: identifiers and secrets", () => {
   it("draws ids and secrets in the documented formats", () => {

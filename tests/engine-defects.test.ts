@@ -8,7 +8,7 @@
  */
 import * as assert from "node:assert/strict";
 import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { startOtterStorage, OtterStorage } from "../emulator";
+import { startOtterStorage, OtterStorage } from "otterstorage-local";
 import { control } from "./support/emulator";
 import { useEngine } from "./support/pulumi";
 import { s3Answer, s3For } from "./support/s3";

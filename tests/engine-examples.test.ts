@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startOtterStorage, OtterStorage } from "../emulator";
+import { startOtterStorage, OtterStorage } from "otterstorage-local";
 import { control } from "./support/emulator";
 import { REPO_ROOT } from "./support/host";
 import { useEngine, PASSPHRASE, Stack } from "./support/pulumi";

@@ -7,7 +7,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ManualClock, startOtterStorage, OtterStorage } from "../emulator";
+import { ManualClock, startOtterStorage, OtterStorage } from "otterstorage-local";
 import { flakyProxy } from "./support/host-scenario";
 import { control } from "./support/emulator";
 import { useEngine, Stack } from "./support/pulumi";

@@ -9,7 +9,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { startOtterStorage, OtterStorage } from "../emulator";
+import { startOtterStorage, OtterStorage } from "otterstorage-local";
 import { REPO_ROOT } from "./support/host";
 import { hostRunsPolicyPacks, useEngine } from "./support/pulumi";
 import { skipBecause } from "./support/skip";

@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { FaultInjector, parseFaults } from "../emulator/faults";
+import { FaultInjector, parseFaults } from "otterstorage-local/dist/faults";
 import { faultMix, runFaultScenario, startCli, startWithFaults } from "./evidence-support";
 import { control } from "./support/emulator";
 

@@ -19,7 +19,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { CliProcess, filesUnder, scanForSecrets, startCli } from "./evidence-support";
 import { control } from "./support/emulator";
-import { systemClock, type OtterStorage } from "../emulator";
+import { systemClock, type OtterStorage } from "otterstorage-local";
 import { heldRequest } from "./s3-support";
 import { engineUp, ProviderHost, ResourceState, serializedProviders } from "./support/host";
 

@@ -6,8 +6,8 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startOtterStorage, OtterStorage, StartOptions } from "../emulator";
-import type { FaultOptions, FaultStats } from "../emulator/faults";
+import { startOtterStorage, OtterStorage, StartOptions } from "otterstorage-local";
+import type { FaultOptions, FaultStats } from "otterstorage-local/dist/faults";
 import { engineUp, ProviderHost, ResourceState, serializedProviders } from "./support/host";
 
 /** Runs `job(0..n-1)` with at most `inFlight` at once; every job runs once; the first failure is rethrown at the end. */
@@ -29,7 +29,7 @@ export async function pool(n: number, inFlight: number, job: (i: number) => Prom
   if (failure !== undefined) throw failure;
 }
 
-export const CLI = path.resolve(__dirname, "..", "emulator", "cli.js");
+export const CLI = require.resolve("otterstorage-local/dist/cli.js");
 
 export interface CliProcess {
   child: ChildProcess;

@@ -13,7 +13,7 @@ import { waitUntilReady } from "../provider/readiness";
 import { engineUp, ResourceState } from "./support/host";
 import { control } from "./support/emulator";
 import { credsOf, Rig, startRig, tryList } from "./lifecycle-support";
-import { KeyGate } from "../emulator/keyDelay";
+import { KeyGate } from "otterstorage-local/dist/keyDelay";
 
 /** Settles with "settled" once `p` has, or "pending" if it has not when asked. */
 function track<T>(p: Promise<T>): { promise: Promise<T>; state: () => "pending" | "settled" } {

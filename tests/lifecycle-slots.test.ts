@@ -11,7 +11,7 @@ import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { generationOf, slotPlan, Slot } from "../provider/rotation";
-import { startOtterStorage, ManualClock } from "../emulator";
+import { startOtterStorage, ManualClock } from "otterstorage-local";
 import { engineUp, ResourceState } from "./support/host";
 import { credsOf, DAY, Rig, startRig, tryList } from "./lifecycle-support";
 

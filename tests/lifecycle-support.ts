@@ -4,7 +4,7 @@
  * those suites move Local OtterStorage's ManualClock by days and the S3 plane refuses skewed signatures.
  */
 import { HeadBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { startOtterStorage, ManualClock, OtterStorage, StartOptions } from "../emulator";
+import { startOtterStorage, ManualClock, OtterStorage, StartOptions } from "otterstorage-local";
 import { engineUp, ProviderHost, ResourceState, serializedProviders } from "./support/host";
 import { s3For, type Creds } from "./support/s3";
 

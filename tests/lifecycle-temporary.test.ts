@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { startOtterStorage, ManualClock, OtterStorage } from "../emulator";
+import { startOtterStorage, ManualClock, OtterStorage } from "otterstorage-local";
 import { OtterStorageClient } from "../provider/client";
 import { issueTemporaryCredentials, getTemporaryCredentials } from "../sdk/temporaryCredentials";
 import { presignUrl } from "../sdk/presign";

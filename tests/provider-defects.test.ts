@@ -12,7 +12,7 @@ import { AddressInfo } from "node:net";
 import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { startOtterStorage, ManualClock, OtterStorage, StartOptions } from "../emulator";
+import { startOtterStorage, ManualClock, OtterStorage, StartOptions } from "otterstorage-local";
 import { generationOf, slotPlan, stepGeneration, Slot, DAY_MS } from "../provider/rotation";
 import { ProviderHost, serializedProviders } from "./support/host";
 import { flakyProxy } from "./support/host-scenario";

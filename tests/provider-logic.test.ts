@@ -11,7 +11,7 @@ import { OtterStorageError } from "../provider/errors";
 import { UNKNOWN } from "../provider/common";
 import { useEmulator } from "./support/emulator";
 import { flakyProxy } from "./support/host-scenario";
-import type { OtterStorage } from "../emulator";
+import type { OtterStorage } from "otterstorage-local";
 
 function useConfig(os: () => OtterStorage, over: Record<string, string> = {}) {
   const cfg = () => ({ "otterstorage:endpoint": os().controlUrl, "otterstorage:token": os().token, ...over });

@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as api from "../api/schemas";
+import * as api from "otterstorage-api";
 import { buildPackageSchema, renderSchema } from "../provider/schema";
 import { BUCKET_INPUTS } from "../provider/bucket";
 import { ACCESS_KEY_INPUTS } from "../provider/accessKey";

@@ -8,7 +8,7 @@ import {
   PutObjectCommand, S3Client, UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { ManualClock } from "../emulator/clock";
+import { ManualClock } from "otterstorage-local/dist/clock";
 import { control, useEmulator } from "./support/emulator";
 import { bucketWithKey, codeOf, errorOf, raw, sdk, signed, type BucketKey } from "./s3-support";
 

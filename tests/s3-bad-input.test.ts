@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import * as net from "node:net";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { RequestLogEntry } from "../emulator/log";
+import type { RequestLogEntry } from "otterstorage-local/dist/log";
 import { useEmulator } from "./support/emulator";
 import { bucketWithKey, codeOf, raw, sdk, signed, type BucketKey } from "./s3-support";
 

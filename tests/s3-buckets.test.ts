@@ -7,7 +7,7 @@ import {
   ListPartsCommand, PutBucketLifecycleConfigurationCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { ManualClock } from "../emulator/clock";
+import { ManualClock } from "otterstorage-local/dist/clock";
 import { control, useEmulator } from "./support/emulator";
 import { bucketWithKey, errorOf, sdk } from "./s3-support";
 

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { S3_ERRORS } from "../emulator/s3/errors";
+import { S3_ERRORS } from "otterstorage-local/dist/s3/errors";
 
 describe("S3 error catalogue", () => {
   it("matches the table in docs/s3-compatibility.md code for code, status for status, message for message", () => {

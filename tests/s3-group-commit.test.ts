@@ -11,8 +11,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { startOtterStorage, type OtterStorage } from "../emulator";
-import type { DurableBody, ObjectStore, ObjectVersion } from "../emulator/s3/objects";
+import { startOtterStorage, type OtterStorage } from "otterstorage-local";
+import type { DurableBody, ObjectStore, ObjectVersion } from "otterstorage-local/dist/s3/objects";
 import { bucketWithKey, errorOf, sdk, type BucketKey } from "./s3-support";
 
 const BUCKET = "group-commit";

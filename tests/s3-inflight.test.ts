@@ -10,7 +10,7 @@ import {
   CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { ManualClock } from "../emulator";
+import { ManualClock } from "otterstorage-local";
 import { control, useEmulator } from "./support/emulator";
 import { bucketWithKey, codeOf, heldRequest, raw, sdk, signed } from "./s3-support";
 

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
-import { startOtterStorage, type OtterStorage } from "../emulator";
+import { startOtterStorage, type OtterStorage } from "otterstorage-local";
 import { bucketWithKey, sdk, signed } from "./s3-support";
 
 function listFiles(dir: string): string[] {
@@ -69,7 +69,7 @@ describe("S3 persistence and durability on a data dir", function () {
 
   it("shows no trace of an upload cut off by a crash (SIGKILL mid-body) after a restart", async function () {
     const crashDir = fs.mkdtempSync(path.join(os.tmpdir(), "otter-s3-crash-"));
-    const entry = path.resolve(__dirname, "..", "emulator", "index.js");
+    const entry = require.resolve("otterstorage-local");
     const child = spawn(process.execPath, ["-e", `
       require(${JSON.stringify(entry)}).startOtterStorage({ dataDir: ${JSON.stringify(crashDir)} })
         .then((o) => console.log(JSON.stringify({ s3Url: o.s3Url, controlUrl: o.controlUrl, token: o.token })));`], { stdio: ["ignore", "pipe", "ignore"] });

@@ -8,9 +8,9 @@
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import * as http from "node:http";
-import { authorizationSigns, signatureOf, verifyRequest, type SignedRequest } from "../emulator/s3/auth/sigv4";
-import type { StoreLike } from "../emulator/s3/contract";
-import { parseQuery } from "../emulator/s3/server";
+import { authorizationSigns, signatureOf, verifyRequest, type SignedRequest } from "otterstorage-local/dist/s3/auth/sigv4";
+import type { StoreLike } from "otterstorage-local/dist/s3/contract";
+import { parseQuery } from "otterstorage-local/dist/s3/server";
 import { AWS_SIGV4_CASES, AWS_SIGV4_CREDENTIALS as K } from "./fixtures/sigv4/aws-test-suite";
 import { useEmulator } from "./support/emulator";
 import { bucketWithKey } from "./s3-support";

@@ -2,13 +2,13 @@ import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { getSigningKey } from "@smithy/signature-v4";
-import { AwsChunkedDecoder } from "../emulator/s3/auth/chunked";
-import { createChecksum } from "../emulator/s3/auth/checksums";
-import { NodeSha256 } from "../emulator/s3/auth/sha256";
-import { parseAuthorizationHeader, payloadModeOf } from "../emulator/s3/auth/sigv4";
-import { S3Error, S3_ERRORS, errorXml, toS3Error } from "../emulator/s3/errors";
-import { parseRange } from "../emulator/s3/handlers/object";
-import { parseQuery, splitPath } from "../emulator/s3/server";
+import { AwsChunkedDecoder } from "otterstorage-local/dist/s3/auth/chunked";
+import { createChecksum } from "otterstorage-local/dist/s3/auth/checksums";
+import { NodeSha256 } from "otterstorage-local/dist/s3/auth/sha256";
+import { parseAuthorizationHeader, payloadModeOf } from "otterstorage-local/dist/s3/auth/sigv4";
+import { S3Error, S3_ERRORS, errorXml, toS3Error } from "otterstorage-local/dist/s3/errors";
+import { parseRange } from "otterstorage-local/dist/s3/handlers/object";
+import { parseQuery, splitPath } from "otterstorage-local/dist/s3/server";
 
 // The example from https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html: 65 KiB of 'a' in
 // chunks of 64 KiB, 1 KiB and 0, signed with the documentation key on 2013-05-24.

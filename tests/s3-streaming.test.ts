@@ -3,7 +3,7 @@ import { createHash, createHmac } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { getSigningKey } from "@smithy/signature-v4";
-import { NodeSha256 } from "../emulator/s3/auth/sha256";
+import { NodeSha256 } from "otterstorage-local/dist/s3/auth/sha256";
 import { useEmulator } from "./support/emulator";
 import { bucketWithKey, codeOf, raw, sdk, signed, type BucketKey } from "./s3-support";
 

@@ -6,8 +6,8 @@ import * as http from "node:http";
 import * as assert from "node:assert/strict";
 import { S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { NodeSha256 } from "../emulator/s3/auth/sha256";
-import type { OtterStorage } from "../emulator";
+import { NodeSha256 } from "otterstorage-local/dist/s3/auth/sha256";
+import type { OtterStorage } from "otterstorage-local";
 import { control } from "./support/emulator";
 import { s3For } from "./support/s3";
 

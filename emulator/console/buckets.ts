@@ -1,6 +1,6 @@
 /** Bucket pages of the console: the bucket list, Create bucket, and the bucket's Settings tab. */
-import type * as s from "../../api/schemas";
-import { StorageClass } from "../../api/schemas";
+import type * as s from "otterstorage-api";
+import { StorageClass } from "otterstorage-api";
 import { html, Html } from "./html";
 import { BASE, bucketHeader, bucketUrl, csrfField, fieldError, FormErrors, formatBytes, formErrors, layout, options, PageContext, tabs } from "./layout";
 

@@ -11,9 +11,9 @@
  * (a reload of that answer) issue nothing and show nothing.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type * as s from "../../api/schemas";
-import { CONTROL_ERRORS, ControlErrorCode } from "../../api/errors";
-import { auditKeys, KeyFacts, parseDays } from "../../audit/flags";
+import type * as s from "otterstorage-api";
+import { CONTROL_ERRORS, ControlErrorCode } from "otterstorage-api";
+import { auditKeys, KeyFacts, parseDays } from "otterstorage-api";
 import type { Clock } from "../clock";
 import { Logger, silentLogger } from "../log";
 import { safeEqual } from "../store/crypto";

@@ -4,10 +4,10 @@
  * accessible name; button texts are the OtterStorage guide's ("Configure access keys": "Create access key",
  * "Revoke"), and the panel carries its Option A profile and Option B environment snippets (provider/forms.ts).
  */
-import type * as s from "../../api/schemas";
-import { LABEL_MAX, TEMP_CREDENTIALS_MAX_SECONDS, TEMP_CREDENTIALS_MIN_SECONDS } from "../../api/schemas";
-import { AuditedKey, AuditReport, Flag } from "../../audit/flags";
-import { awsProfileOf, environmentOf } from "../../provider/forms";
+import type * as s from "otterstorage-api";
+import { LABEL_MAX, TEMP_CREDENTIALS_MAX_SECONDS, TEMP_CREDENTIALS_MIN_SECONDS } from "otterstorage-api";
+import { AuditedKey, AuditReport, Flag } from "otterstorage-api";
+import { awsProfileOf, environmentOf } from "otterstorage-api";
 import { html, Html } from "./html";
 import { BASE, bucketHeader, bucketUrl, csrfField, fieldError, FormErrors, formErrors, layout, noErrors, PageContext, tabs, when } from "./layout";
 

@@ -2,7 +2,7 @@
  * What every console page shares: the layout (header, navigation, sign-out form), form-error plumbing (an error
  * next to its field: aria-invalid + aria-describedby), the sign-in and error pages, formatting helpers.
  */
-import type * as s from "../../api/schemas";
+import type * as s from "otterstorage-api";
 import { html, Html } from "./html";
 
 export const BASE = "/console";

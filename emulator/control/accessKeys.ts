@@ -1,7 +1,7 @@
 /** Handlers of the access-key and temporary-credential routes. */
 import type { z } from "zod";
-import type * as s from "../../api/schemas";
-import { ACCESS_KEY_ID_RE } from "../../api/schemas";
+import type * as s from "otterstorage-api";
+import { ACCESS_KEY_ID_RE } from "otterstorage-api";
 import { isoTime } from "../clock";
 import type { AccessKeyRecord } from "../store";
 import { accessKeyNotFound, bucketNotFound } from "../store/errors";

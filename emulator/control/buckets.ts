@@ -1,6 +1,6 @@
 /** Handlers of the bucket routes (createBucket, listBuckets, getBucket, updateBucket, deleteBucket). */
 import type { z } from "zod";
-import type * as s from "../../api/schemas";
+import type * as s from "otterstorage-api";
 import { isoTime } from "../clock";
 import type { BucketRecord } from "../store";
 import { bucketNotFound, legalHoldActive, StoreError } from "../store/errors";

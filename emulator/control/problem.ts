@@ -3,8 +3,8 @@
  * catalogue in api/errors.ts. Zod issues become one `{path, message}` per bad field (unknown keys: one per key).
  */
 import type { z } from "zod";
-import { CONTROL_ERRORS, ControlErrorCode, problemType } from "../../api/errors";
-import type { Problem } from "../../api/schemas";
+import { CONTROL_ERRORS, ControlErrorCode, problemType } from "otterstorage-api";
+import type { Problem } from "otterstorage-api";
 import { FieldError, StoreError } from "../store/errors";
 
 /** A problem to answer with; extends StoreError so the domain layer and the HTTP layer share one class. */

@@ -7,10 +7,10 @@
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import * as crypto from "crypto";
 import type { AddressInfo } from "net";
-import { ROUTES, RouteSpec } from "../../api/routes";
-import { PROBLEM_CONTENT_TYPE, ControlErrorCode, CONTROL_ERRORS } from "../../api/errors";
-import { IDEMPOTENCY_WINDOW_SECONDS } from "../../api/schemas";
-import { buildOpenApi, CONTROL_API_VERSION } from "../../api/openapi";
+import { ROUTES, RouteSpec } from "otterstorage-api";
+import { PROBLEM_CONTENT_TYPE, ControlErrorCode, CONTROL_ERRORS } from "otterstorage-api";
+import { IDEMPOTENCY_WINDOW_SECONDS } from "otterstorage-api";
+import { buildOpenApi, CONTROL_API_VERSION } from "otterstorage-api";
 import { isoTime } from "../clock";
 import { urlOf } from "../listen";
 import { Logger, silentLogger } from "../log";

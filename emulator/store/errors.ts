@@ -3,7 +3,7 @@
  * control plane renders it as problem+json, the S3 plane maps it to its own XML codes. Branch on `code`, never on
  * the message.
  */
-import { ControlErrorCode } from "../../api/errors";
+import { ControlErrorCode } from "otterstorage-api";
 
 export interface FieldError {
   path: string;

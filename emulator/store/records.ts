@@ -1,5 +1,5 @@
 /** Record types the Store hands out (shared with the S3 plane through emulator/store) and their row mappings. */
-import type { LifecycleRule, ObjectLock, StorageClass } from "../../api/schemas";
+import type { LifecycleRule, ObjectLock, StorageClass } from "otterstorage-api";
 import type { Clock } from "../clock";
 import type { Logger } from "../log";
 

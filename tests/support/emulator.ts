@@ -11,7 +11,7 @@
  * `describe` so each suite gets its own instance. `control(handle)` is a tiny fetch wrapper that sends the bearer
  * token (unless `token: null`) and parses JSON / problem+json answers.
  */
-import { startOtterStorage, StartOptions, OtterStorage } from "../../emulator";
+import { startOtterStorage, StartOptions, OtterStorage } from "otterstorage-local";
 
 export function useEmulator(opts: StartOptions = {}): () => OtterStorage {
   let handle: OtterStorage | undefined;

@@ -11,7 +11,7 @@ import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { startOtterStorage, OtterStorage } from "../../emulator";
+import { startOtterStorage, OtterStorage } from "otterstorage-local";
 import { OtterStorageClient } from "../../provider/client";
 import { engineUp, HostOptions, ProviderHost, ResourceState, serializedProviders } from "./host";
 import { s3For, type Creds } from "./s3";

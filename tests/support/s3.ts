@@ -1,6 +1,6 @@
 /** An @aws-sdk/client-s3 client for one set of credentials, as the tests use it: path-style, no SDK retries. */
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import type { OtterStorage } from "../../emulator";
+import type { OtterStorage } from "otterstorage-local";
 
 export interface Creds { accessKeyId: string; secretAccessKey: string; sessionToken?: string; endpoint: string; region: string }
 

@@ -1,6 +1,6 @@
 /** Service- and bucket-level operations: ListBuckets, HeadBucket, location, versioning, lifecycle, object lock. */
-import { LifecycleRule } from "../../../api/schemas";
-import type { LifecycleRule as LifecycleRuleT } from "../../../api/schemas";
+import { LifecycleRule } from "otterstorage-api";
+import type { LifecycleRule as LifecycleRuleT } from "otterstorage-api";
 import { assertWritable, authorizedBucket, bucketOf, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import { Errors, S3Error } from "../errors";
 import { OWNER_XML, S3_NS, asArray, el, isoDate } from "../xml";

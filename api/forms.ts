@@ -1,10 +1,11 @@
 /**
  * The ready-to-use credential forms (the access-keys guide's Option A profile, Option B environment, an SDK client
  * config, an rclone remote) as plain functions of values already held. One source for the SDK's secret outputs
- * (sdk/outputs.ts wraps these with pulumi.secret) and for the console's "new key" panel (emulator/console/), so
+ * (sdk/outputs.ts in pulumi-otterstorage wraps these with pulumi.secret) and for the console's "new key" panel (emulator/console/), so
  * this module must not import Pulumi.
  */
-import { DEFAULT_PROFILE_NAME } from "./credentials";
+/** The AWS profile name the credential forms use unless told otherwise (`[profile otter]`). */
+export const DEFAULT_PROFILE_NAME = "otter";
 
 export interface Credentials {
   accessKeyId: string;
