@@ -8,7 +8,7 @@
  */
 import * as assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
-import type { AccessKey, AccessKeyArgs, Bucket, BucketArgs } from "../sdk";
+import type { AccessKey, AccessKeyArgs, Bucket, BucketArgs, RotatingAccessKeyArgs } from "../sdk";
 import type { BucketArgsShape, BucketOutputs } from "../provider/bucketFields";
 import type { AccessKeyArgsShape, AccessKeyOutputs } from "../provider/accessKeyFields";
 
@@ -34,6 +34,15 @@ export type AccessKeyArgTypes = Assert<Same<pulumi.Unwrap<AccessKeyArgs>, Access
 // Output properties of the classes, modulo pulumi.Output (the class's extra, SDK-computed outputs are not checked).
 export type BucketOutputTypes = Assert<Same<OutputsOfClass<Bucket, keyof BucketOutputs>, Present<BucketOutputs>>>;
 export type AccessKeyOutputTypes = Assert<Same<OutputsOfClass<AccessKey, keyof AccessKeyOutputs>, Present<AccessKeyOutputs>>>;
+// RotatingAccessKey (a component, no schema entry) passes these through to its two AccessKeys: the same types,
+// or a subset where the component is stricter (rotationTrigger and rotateAfterDays are plain numbers there).
+type Shared = "bucket" | "label" | "readiness" | "profileName";
+export type RotatingSharedTypes = Assert<Same<pulumi.Unwrap<Pick<RotatingAccessKeyArgs, Shared>>, Pick<AccessKeyArgsShape, Shared>>>;
+export type RotatingNumbers = Assert<
+  [RotatingAccessKeyArgs["rotationTrigger"] & {}] extends [AccessKeyArgsShape["rotationTrigger"] & {}]
+    ? [RotatingAccessKeyArgs["rotateAfterDays"] & {}] extends [AccessKeyArgsShape["rotateAfterDays"] & {}] ? true : false
+    : false
+>;
 
 // The checks can fail: each of these differs from the table in one way, and tsc must reject it.
 // @ts-expect-error a missing input
@@ -50,7 +59,8 @@ describe("SDK Args and output types (checked at compile time)", () => {
     const checks: true[] = [
       true as BucketArgNames, true as AccessKeyArgNames, true as BucketArgOptional, true as AccessKeyArgOptional,
       true as AccessKeyBucketRequired, true as BucketArgTypes, true as AccessKeyArgTypes, true as BucketOutputTypes, true as AccessKeyOutputTypes,
+      true as RotatingSharedTypes, true as RotatingNumbers,
     ];
-    assert.equal(checks.length, 9);
+    assert.equal(checks.length, 11);
   });
 });
