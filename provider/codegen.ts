@@ -20,7 +20,7 @@ const jsonOf = (s: z.ZodType, io: "input" | "output"): Js => z.toJSONSchema(s, {
 
 /**
  * JSON Schema (as zod writes it) → TypeScript type text. `wrap` wraps every value a program may pass as an Output
- * (the SDK's Args: `pulumi.Input<…>` at each level, as Pulumi's own generated SDKs do); `doc` adds nested JSDoc.
+ * (the SDK's Args: `pulumi.Input<…>` at each level, as Pulumi's own generated SDKs do); nested properties keep their zod `description` as JSDoc.
  */
 function tsType(js: Js, wrap: boolean, indent = ""): string {
   const w = (t: string) => (wrap ? `pulumi.Input<${t}>` : t);
