@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `otterstorage audit`: lists every access key of an OtterStorage account (any service that speaks Control API v1,
- * through provider/client.ts) with bucket, label, age and last use, and flags what audit/flags.ts flags.
+ * through provider/client.ts) with bucket, label, age and last use, and flags what api/auditFlags.ts flags.
  * Exit codes: 0 done (nothing flagged, or flags without --fail-on), 1 something --fail-on names was flagged,
  * 2 bad command line or unreadable stack export, 3 the service could not be read.
  */

@@ -1,66 +1,34 @@
 /**
  * AccessKey resource logic. The secret is born once (create) and then kept: read and update carry it over,
  * because the service never returns it again. id = accessKeyId, unique per key, so in a create-before-delete
- * rotation `delete(oldId)` can never revoke the new key.
+ * rotation `delete(oldId)` can never revoke the new key. What each input is (schema, default, change rule, output)
+ * is the table in provider/accessKeyFields.ts; this file is the logic on top of it.
  */
 import { randomUUID } from "crypto";
-import { z } from "zod";
 import * as api from "otterstorage-api";
+import { ACCESS_KEY, AccessKeyInputs, AccessKeyOutputs } from "./accessKeyFields";
+import { changeSet, checkFields, checkSchema, differs, echo, inputNames } from "./fields";
 import { OtterStorageError, PROVIDER_ERRORS } from "./errors";
 import { ProviderConfig } from "./config";
 import {
-  CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult,
-  connect, containsUnknown, endpointOutdated, failuresOf, isUnknown, plain, s3EndpointFor, same,
+  CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult,
+  connect, containsUnknown, endpointOutdated, isUnknown, plain, s3EndpointFor,
 } from "./common";
-import { adoptOnCreate, correctedSecret, ensureReady, LIFECYCLE_FIELD_SCHEMAS, lifecycleDiff, LifecycleInputs, lifecycleOutputs, LifecycleOutputs } from "./credentials";
+import { adoptOnCreate, correctedSecret, ensureReady, lifecycleDiff } from "./credentials";
 
-/** Issue 4's inputs (rotateAfterDays, readiness, adopt, profileName) live in ./credentials.ts. */
-export interface AccessKeyInputs extends LifecycleInputs {
-  bucket: string;
-  label?: string;
-  rotationTrigger?: string | number;
-}
+export { ACCESS_KEY } from "./accessKeyFields";
+export type { AccessKeyInputs, AccessKeyOutputs } from "./accessKeyFields";
 
-export interface AccessKeyOutputs extends LifecycleOutputs {
-  accessKeyId: string;
-  secretAccessKey: string;
-  bucket: string;
-  label: string | null;
-  endpoint: string;
-  region: string;
-  createdAt: string;
-  rotationTrigger?: string | number;
-  /** True for a key brought under management with `adopt` (its label is then the key's own unless `label` is set). */
-  adopted?: boolean;
-}
-
-
-const FIELD_SCHEMAS: Record<string, z.ZodType> = {
-  bucket: api.BucketName,
-  label: api.AccessKeyLabel,
-  rotationTrigger: z.union([z.string(), z.number().finite()], { error: "must be a string or a number, e.g. \"2026-q3\" or 3" }),
-  ...LIFECYCLE_FIELD_SCHEMAS,
-};
-
-/** The input names `check` accepts (schema.json and the SDK's AccessKeyArgs must match). */
-export const ACCESS_KEY_INPUTS = Object.keys(FIELD_SCHEMAS);
+/** The input names `check` accepts (schema.json and the SDK's AccessKeyArgs come from the same table). */
+export const ACCESS_KEY_INPUTS = inputNames(ACCESS_KEY);
+/** Inputs whose change issues a new key, from the table (adopt: only a different accessKeyId, see lifecycleDiff). */
+export const ACCESS_KEY_REPLACE_KEYS = changeSet(ACCESS_KEY, "replace");
+/** Inputs changed in place, from the table (label: see wantedLabel). */
+export const ACCESS_KEY_UPDATE_KEYS = changeSet(ACCESS_KEY, "in-place", "provider-only");
+const CHECK_SCHEMA = checkSchema(ACCESS_KEY);
 
 export async function check(_olds: Partial<AccessKeyInputs>, news: AccessKeyInputs): Promise<CheckResult<AccessKeyInputs>> {
-  const failures: CheckFailure[] = [];
-  if (news.bucket === undefined || news.bucket === null || news.bucket === "") {
-    failures.push({ property: "bucket", reason: "is required: pass the bucket's name, e.g. `bucket: myBucket.name`" });
-  }
-  for (const [key, value] of Object.entries(news)) {
-    if (key === "__provider" || value === undefined || value === null || containsUnknown(value)) continue;
-    const schema = FIELD_SCHEMAS[key];
-    if (!schema) {
-      failures.push({ property: key, reason: `is not an AccessKey input; use ${ACCESS_KEY_INPUTS.join(", ")}` });
-      continue;
-    }
-    if (key === "bucket" && value === "") continue;
-    const r = schema.safeParse(value);
-    if (!r.success) failures.push(...failuresOf(r.error, key));
-  }
+  const failures = checkFields(ACCESS_KEY, CHECK_SCHEMA, news);
   return failures.length ? { inputs: news, failures } : { inputs: news };
 }
 
@@ -70,13 +38,17 @@ export async function check(_olds: Partial<AccessKeyInputs>, news: AccessKeyInpu
  * `endpoint` output that otterstorage:s3Endpoint no longer agrees with.
  */
 export async function diff(_id: string, olds: AccessKeyOutputs, news: AccessKeyInputs): Promise<DiffResult> {
+  const o = olds as unknown as Record<string, unknown>;
+  const n = news as unknown as Record<string, unknown>;
   const replaces: string[] = [];
-  if (isUnknown(news.bucket) || news.bucket !== olds.bucket) replaces.push("bucket");
-  if (containsUnknown(news.rotationTrigger) || !same(news.rotationTrigger ?? null, olds.rotationTrigger ?? null)) replaces.push("rotationTrigger");
+  // A key's bucket or trigger not known yet is a replacement (a replaced bucket takes its keys with it).
+  for (const key of ACCESS_KEY_REPLACE_KEYS) if (key !== "adopt" && (containsUnknown(n[key]) || differs(ACCESS_KEY, key, o, n))) replaces.push(key);
   const relabel = isUnknown(news.label) || wantedLabel(olds, news) !== (olds.label ?? null);
-  const { inPlace } = await lifecycleDiff(() => connect().client, olds, news, replaces);
-  const endpointMoved = replaces.length === 0 && !relabel && !inPlace && (await endpointOutdated(olds.endpoint, olds.bucket));
-  return { changes: replaces.length > 0 || relabel || inPlace || endpointMoved, replaces };
+  const inPlace = ACCESS_KEY_UPDATE_KEYS.some((key) => key !== "label" && (containsUnknown(n[key]) || differs(ACCESS_KEY, key, o, n)));
+  const lifecycle = await lifecycleDiff(() => connect().client, olds, news, replaces);
+  const changedInPlace = relabel || inPlace || lifecycle.inPlace;
+  const endpointMoved = replaces.length === 0 && !changedInPlace && (await endpointOutdated(olds.endpoint, olds.bucket));
+  return { changes: replaces.length > 0 || changedInPlace || endpointMoved, replaces };
 }
 
 /**
@@ -97,13 +69,13 @@ export async function create(inputs: AccessKeyInputs): Promise<CreateResult<Acce
     if (inputs.label !== undefined && inputs.label !== null && inputs.label !== live.label) {
       live = (await client.updateAccessKey(inputs.bucket, live.accessKeyId, { label: inputs.label })).data;
     }
-    return { id: live.accessKeyId, outs: plain({ ...liveFields(live, config), secretAccessKey: adopted.secretAccessKey, rotationTrigger: inputs.rotationTrigger, ...lifecycleOutputs(inputs), adopted: true }) };
+    return { id: live.accessKeyId, outs: plain({ ...liveFields(live, config), secretAccessKey: adopted.secretAccessKey, ...echo(ACCESS_KEY, inputs), adopted: true }) };
   }
   // One Idempotency-Key per logical create, reused by the client across its retries: a retried create whose
   // first answer was lost gets that first key back instead of leaving an orphan key.
   const body: api.CreateAccessKeyRequest = inputs.label === undefined || inputs.label === null ? {} : { label: inputs.label };
   const created = (await client.createAccessKey(inputs.bucket, body, randomUUID())).data;
-  const outs = plain({ ...liveFields(created, config), secretAccessKey: created.secretAccessKey, rotationTrigger: inputs.rotationTrigger, ...lifecycleOutputs(inputs) });
+  const outs = plain({ ...liveFields(created, config), secretAccessKey: created.secretAccessKey, ...echo(ACCESS_KEY, inputs) });
   // Return only once the S3 endpoint accepts the key; a timeout reports the key as created-but-not-ready, with
   // outputs the engine will store — `__provider` included, or no later Read/Delete could load this provider.
   const provider = (inputs as { __provider?: unknown }).__provider;
@@ -144,7 +116,7 @@ export async function update(id: string, olds: AccessKeyOutputs, news: AccessKey
   // A key whose create timed out on readiness comes back here on the next `up`: probe again.
   await ensureReady({ ...live, id, secretAccessKey }, news.readiness);
   // Keep every output: the secret in particular exists nowhere else.
-  return { outs: plain({ ...strip(olds), ...liveFields(live, config), secretAccessKey, rotationTrigger: news.rotationTrigger, ...lifecycleOutputs(news) }) };
+  return { outs: plain({ ...strip(olds), ...liveFields(live, config), secretAccessKey, ...echo(ACCESS_KEY, news) }) };
 }
 
 export async function remove(id: string, props: AccessKeyOutputs): Promise<void> {

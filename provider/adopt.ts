@@ -17,9 +17,11 @@ import { headBucket } from "./readiness";
 export const AdoptInput = z.strictObject(
   {
     accessKeyId: z.string({ error: "is required: the access key id shown on the bucket's Access keys tab, e.g. OTTR4XMPL7KEY9QZ2A0B" })
-      .regex(api.ACCESS_KEY_ID_RE, "must be an access key id like OTTR4XMPL7KEY9QZ2A0B (OTTR + 16 upper-case letters or digits)"),
+      .regex(api.ACCESS_KEY_ID_RE, "must be an access key id like OTTR4XMPL7KEY9QZ2A0B (OTTR + 16 upper-case letters or digits)")
+      .meta({ description: "The existing key's id, e.g. OTTR4XMPL7KEY9QZ2A0B." }),
     secretAccessKey: z.string({ error: "is required: the key's secret, passed as a secret (pulumi config set --secret)" })
-      .regex(api.SECRET_RE, "must be the key's 40-character secret (letters and digits)"),
+      .regex(api.SECRET_RE, "must be the key's 40-character secret (letters and digits)")
+      .meta({ description: "The existing key's secret (pass it as a secret)." }),
   },
   {
     error: (iss) =>

@@ -1,82 +1,34 @@
 /**
  * Bucket resource logic: check / diff / create / read / update / delete as plain functions over plain data.
- * provider/dynamic/bucket.ts exposes them to Pulumi; tests call them directly.
+ * provider/dynamic/bucket.ts exposes them to Pulumi; tests call them directly. What each input is (schema, default,
+ * change rule) is the table in provider/bucketFields.ts; this file is the logic on top of it.
  */
 import { randomBytes, randomUUID } from "crypto";
-import { z } from "zod";
 import * as api from "otterstorage-api";
+import { BUCKET, BucketInputs, BucketOutputs } from "./bucketFields";
+import { changeSet, checkFields, checkSchema, differs, echo, inputNames } from "./fields";
 import { OtterStorageError } from "./errors";
 import { ProviderConfig } from "./config";
 import {
-  CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult,
-  connect, containsUnknown, endpointOutdated, failuresOf, plain, s3EndpointFor, same,
+  CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult,
+  connect, containsUnknown, endpointOutdated, plain, s3EndpointFor,
 } from "./common";
 
-/** Inputs as the provider receives them (after the engine resolved every pulumi.Input). */
-export interface BucketInputs {
-  name?: string;
-  region?: string;
-  storageClass?: api.StorageClass;
-  versioning?: "Enabled" | "Suspended";
-  objectLock?: api.ObjectLock;
-  legalHold?: boolean;
-  lifecycleRules?: api.LifecycleRuleInput[];
-  tags?: Record<string, string>;
-  forceDestroy?: boolean;
-  /** Set by the SDK class: the resource's logical name, the stem of an auto-generated bucket name. */
-  __logicalName?: string;
-  /** Set by `check` when it chose the name (the program gave none): a replacement then gets a fresh name. */
-  __autoName?: boolean;
-}
+export { BUCKET } from "./bucketFields";
+export type { BucketInputs, BucketOutputs } from "./bucketFields";
 
-export interface BucketOutputs {
-  name: string;
-  region: string;
-  storageClass: api.StorageClass;
-  versioning: "Unversioned" | "Enabled" | "Suspended";
-  objectLock: api.ObjectLock | null;
-  legalHold: boolean;
-  lifecycleRules: api.LifecycleRule[];
-  tags: Record<string, string>;
-  forceDestroy: boolean;
-  endpoint: string;
-  createdAt: string;
-}
-
-/** Inputs applied in place (PATCH, or provider-only for forceDestroy). */
-export const BUCKET_UPDATE_KEYS = ["storageClass", "versioning", "legalHold", "lifecycleRules", "tags", "forceDestroy"] as const;
-
-const FIELD_SCHEMAS: Record<string, z.ZodType> = {
-  name: api.BucketName,
-  region: z.string().min(1, "must not be empty"),
-  storageClass: api.StorageClass,
-  versioning: api.VersioningStatus,
-  objectLock: api.ObjectLock,
-  legalHold: z.boolean(),
-  lifecycleRules: z.array(api.LifecycleRule).max(1000).refine((r) => new Set(r.map((x) => x.id)).size === r.length, "rule ids must be unique"),
-  tags: api.BucketTags,
-  forceDestroy: z.boolean(),
-  __logicalName: z.string(),
-  __autoName: z.boolean(),
-};
-
-/** The input names `check` accepts (schema.json and the SDK's BucketArgs must match; tests/provider-schema.test.ts). */
-export const BUCKET_INPUTS = Object.keys(FIELD_SCHEMAS).filter((k) => !k.startsWith("__"));
+/** Inputs applied in place (PATCH, or provider-only for forceDestroy), from the table. */
+export const BUCKET_UPDATE_KEYS = changeSet(BUCKET, "in-place", "provider-only");
+/** Inputs whose change replaces the bucket, from the table. */
+export const BUCKET_REPLACE_KEYS = changeSet(BUCKET, "replace");
+/** The input names `check` accepts (schema.json and the SDK's BucketArgs come from the same table). */
+export const BUCKET_INPUTS = inputNames(BUCKET);
+const CHECK_SCHEMA = checkSchema(BUCKET);
 
 /** Validates every field (before any side effect) and settles the bucket name. */
 export async function check(olds: Partial<BucketInputs>, news: BucketInputs): Promise<CheckResult<BucketInputs>> {
-  const failures: CheckFailure[] = [];
+  const failures = checkFields(BUCKET, CHECK_SCHEMA, news);
   const inputs: BucketInputs & Record<string, unknown> = { ...news };
-  for (const [key, value] of Object.entries(news)) {
-    if (key === "__provider" || value === undefined || value === null || containsUnknown(value)) continue;
-    const schema = FIELD_SCHEMAS[key];
-    if (!schema) {
-      failures.push({ property: key, reason: `is not a Bucket input; use one of ${Object.keys(FIELD_SCHEMAS).filter((k) => !k.startsWith("__")).join(", ")}` });
-      continue;
-    }
-    const r = schema.safeParse(value);
-    if (!r.success) failures.push(...failuresOf(r.error, key));
-  }
   if (news.name === undefined || news.name === null) {
     // Stable across previews and updates: once a name is in the old inputs it is kept; only a brand-new
     // resource gets a fresh random suffix. The engine re-runs Check without olds when it plans a replacement
@@ -104,22 +56,23 @@ function randomSuffix(): string {
 }
 
 /**
- * name, region and objectLock cannot change in place: a change replaces the bucket (refused while it holds data).
+ * The table's replace inputs (name, region, objectLock) cannot change in place: a change replaces the bucket
+ * (refused while it holds data); the others are updated in place. The comparison is the table's (`differs`: an
+ * omitted input stands for its default, or keeps the current value where the table says so).
  * A value not known yet (preview, computed from another resource) is not a change: it shows as an update, and
  * when the engine runs the diff again with the value known — during `up` — a real change replaces and meets the
  * data-loss check then.
  */
 export async function diff(id: string, olds: BucketOutputs, news: BucketInputs): Promise<DiffResult> {
+  const o = olds as unknown as Record<string, unknown>;
+  const n = news as unknown as Record<string, unknown>;
   const replaces: string[] = [];
   const updates: string[] = [];
   let unknown = false;
-  const replaceKey = (key: string, changed: () => boolean) => {
-    if (containsUnknown((news as unknown as Record<string, unknown>)[key])) unknown = true;
-    else if (changed()) replaces.push(key);
-  };
-  replaceKey("name", () => news.name !== undefined && news.name !== olds.name);
-  replaceKey("region", () => news.region !== undefined && news.region !== olds.region);
-  replaceKey("objectLock", () => !same(news.objectLock ?? null, olds.objectLock ?? null));
+  for (const key of BUCKET_REPLACE_KEYS) {
+    if (containsUnknown(n[key])) unknown = true;
+    else if (differs(BUCKET, key, o, n)) replaces.push(key);
+  }
   for (const key of BUCKET_UPDATE_KEYS) if (inPlaceChanged(key, olds, news)) updates.push(key);
   if (replaces.length) await refuseDataLoss(id || olds.name, olds, replaces);
   // otterstorage:s3Endpoint feeds the `endpoint` output: a change of it is an update (provider/common.ts).
@@ -133,17 +86,10 @@ export async function diff(id: string, olds: BucketOutputs, news: BucketInputs):
   };
 }
 
+/** Does an in-place input differ from the state (an unknown value does)? */
 function inPlaceChanged(key: (typeof BUCKET_UPDATE_KEYS)[number], olds: BucketOutputs, news: BucketInputs): boolean {
-  const v = news[key];
-  if (containsUnknown(v)) return true;
-  switch (key) {
-    case "storageClass": return (v ?? "HDD") !== olds.storageClass;
-    case "versioning": return v !== undefined && v !== olds.versioning;
-    case "legalHold": return (v ?? false) !== (olds.legalHold ?? false);
-    case "lifecycleRules": return !same(normalizeRules(news.lifecycleRules ?? []), normalizeRules(olds.lifecycleRules ?? []));
-    case "tags": return !same(v ?? {}, olds.tags ?? {});
-    case "forceDestroy": return (v ?? false) !== (olds.forceDestroy ?? false);
-  }
+  const n = news as unknown as Record<string, unknown>;
+  return containsUnknown(n[key]) || differs(BUCKET, key, olds as unknown as Record<string, unknown>, n);
 }
 
 function normalizeRules(rules: api.LifecycleRuleInput[]): unknown[] {
@@ -217,14 +163,14 @@ export async function create(inputs: BucketInputs): Promise<CreateResult<BucketO
     }
     throw e;
   }
-  return { id: live.name, outs: outputsOf(live, inputs.forceDestroy ?? false, config) };
+  return { id: live.name, outs: outputsOf(live, inputs, config) };
 }
 
 export async function read(id: string, props: BucketOutputs): Promise<ReadResult<BucketOutputs>> {
   const { config, client } = connect();
   try {
     const live = (await client.getBucket(id || props.name)).data;
-    return { id: live.name, props: outputsOf(live, props.forceDestroy ?? false, config) };
+    return { id: live.name, props: outputsOf(live, props, config) };
   } catch (e) {
     // Only "no such bucket" means gone; anything else fails the refresh and keeps the state.
     if (e instanceof OtterStorageError && e.code === "BucketNotFound") return { id: "", props: {} as BucketOutputs };
@@ -242,7 +188,7 @@ export async function update(id: string, olds: BucketOutputs, news: BucketInputs
   if (inPlaceChanged("lifecycleRules", olds, news)) patch.lifecycleRules = normalizeRules(news.lifecycleRules ?? []) as api.LifecycleRule[];
   if (inPlaceChanged("tags", olds, news)) patch.tags = news.tags ?? {};
   const live = Object.keys(patch).length ? (await client.updateBucket(name, patch)).data : (await client.getBucket(name)).data;
-  return { outs: outputsOf(live, news.forceDestroy ?? false, config) };
+  return { outs: outputsOf(live, news, config) };
 }
 
 export async function remove(id: string, props: BucketOutputs): Promise<void> {
@@ -255,8 +201,10 @@ export async function remove(id: string, props: BucketOutputs): Promise<void> {
   }
 }
 
-export function outputsOf(b: api.Bucket, forceDestroy: boolean, config: ProviderConfig): BucketOutputs {
+/** The service's view of the bucket, plus the inputs the provider keeps as given (forceDestroy). */
+export function outputsOf(b: api.Bucket, kept: Partial<Record<string, unknown>>, config: ProviderConfig): BucketOutputs {
   return plain({
+    ...echo(BUCKET, kept),
     name: b.name,
     region: b.region,
     storageClass: b.storageClass,
@@ -265,7 +213,6 @@ export function outputsOf(b: api.Bucket, forceDestroy: boolean, config: Provider
     legalHold: b.legalHold,
     lifecycleRules: b.lifecycleRules,
     tags: b.tags,
-    forceDestroy,
     endpoint: s3EndpointFor(config, b.endpoint),
     createdAt: b.createdAt,
   });

@@ -1,45 +1,31 @@
 /**
- * The credential-lifecycle inputs of AccessKey (issue 4), kept out of provider/accessKey.ts so that file stays one
- * resource in one fixed order: `rotateAfterDays` (replacement by age on the service clock), `readiness` (create
- * returns only once the S3 endpoint accepts the key), `adopt` (manage an existing key), `profileName` (the name
- * used by the SDK's awsProfile / rcloneRemote outputs). accessKey.ts calls the four hooks below.
+ * The credential-lifecycle logic of AccessKey, kept out of provider/accessKey.ts so that file stays one resource in
+ * one fixed order: `rotateAfterDays` (replacement by age on the service clock), `readiness` (create returns only
+ * once the S3 endpoint accepts the key), `adopt` (manage an existing key), `profileName` (the name used by the SDK's
+ * awsProfile / rcloneRemote outputs). Their table entries are in provider/accessKeyFields.ts; accessKey.ts calls
+ * the hooks below.
  */
 import { z } from "zod";
 import * as api from "otterstorage-api";
+import type { AccessKeyInputs } from "./accessKeyFields";
 import type { OtterStorageClient } from "./client";
-import { canonical, containsUnknown, isUnknown } from "./common";
+import { isUnknown } from "./common";
 import { OtterStorageError, PROVIDER_ERRORS } from "./errors";
 import { AdoptInput, verifyAdoption } from "./adopt";
 import { waitUntilReady } from "./readiness";
-import { dueByAge, RotateAfterDays } from "./rotation";
+import { dueByAge } from "./rotation";
 
 export const DEFAULT_READINESS_TIMEOUT_SECONDS = 60;
 
-export interface ReadinessInput {
-  /** Give up waiting after this many seconds. @default 60 */
-  timeoutSeconds?: number;
-  /** Skip the probe (e.g. when the S3 endpoint is unreachable from where Pulumi runs). @default false */
-  disabled?: boolean;
-}
-
-export interface LifecycleInputs {
-  rotateAfterDays?: number;
-  readiness?: ReadinessInput;
-  adopt?: AdoptInput;
-  profileName?: string;
-}
-
-/** What the provider keeps in outputs (never `adopt`: its secret lives in secretAccessKey, which is always secret). */
-export interface LifecycleOutputs {
-  rotateAfterDays?: number;
-  readiness?: ReadinessInput;
-  profileName?: string;
-}
+/** The lifecycle inputs the hooks below read (their schemas: the table, provider/accessKeyFields.ts). */
+type LifecycleInputs = Pick<AccessKeyInputs, "rotateAfterDays" | "readiness" | "adopt" | "profileName">;
 
 export const Readiness = z.strictObject(
   {
-    timeoutSeconds: z.number({ error: "must be a number of seconds, e.g. 120" }).int("must be a whole number of seconds").min(1, "must be at least 1 second").max(3600, "must be at most 3600 seconds").optional(),
-    disabled: z.boolean({ error: "must be true or false" }).optional(),
+    timeoutSeconds: z.number({ error: "must be a number of seconds, e.g. 120" }).int("must be a whole number of seconds").min(1, "must be at least 1 second").max(3600, "must be at most 3600 seconds")
+      .meta({ description: "Give up waiting after this many seconds (1 to 3600). Default 60." }).optional(),
+    disabled: z.boolean({ error: "must be true or false" })
+      .meta({ description: "Skip the probe, e.g. when the S3 endpoint is unreachable from where Pulumi runs. Default false." }).optional(),
   },
   {
     error: (iss) =>
@@ -48,26 +34,18 @@ export const Readiness = z.strictObject(
         : "must be an object { timeoutSeconds?, disabled? }",
   },
 );
+/** `readiness` as a program passes it. */
+export type ReadinessInput = z.input<typeof Readiness>;
 
 export const ProfileName = z
   .string({ error: "must be a string, e.g. \"otter\"" })
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "use 1–64 letters, digits, '_', '.' or '-', starting with a letter or digit, e.g. \"otter\"");
 
-export const LIFECYCLE_FIELD_SCHEMAS: Record<keyof LifecycleInputs, z.ZodType> = {
-  rotateAfterDays: RotateAfterDays,
-  readiness: Readiness,
-  adopt: AdoptInput,
-  profileName: ProfileName,
-};
-
-export function lifecycleOutputs(inputs: LifecycleInputs): LifecycleOutputs {
-  return { rotateAfterDays: inputs.rotateAfterDays, readiness: inputs.readiness, profileName: inputs.profileName };
-}
-
 export interface KeyState { accessKeyId: string; createdAt: string; secretAccessKey?: string; rotateAfterDays?: number; readiness?: ReadinessInput; profileName?: string }
 
 /**
- * Diff hook: adds "adopt" / "rotateAfterDays" to `replaces` and says whether a lifecycle field changes in place.
+ * Diff hook: adds "adopt" / "rotateAfterDays" to `replaces`, and says whether a corrected adopted secret changes in
+ * place (the table's generic comparison covers the other lifecycle fields: provider/accessKey.ts diff).
  * The age is asked of the service clock only when nothing else already replaces the key, at most once per run
  * (provider/rotation.ts dueByAge: frozen for the run; unreachable → only a key provably not due diffs on).
  * A corrected `adopt.secretAccessKey` for the same key is an in-place update (update verifies and stores it).
@@ -89,10 +67,7 @@ export async function lifecycleDiff(client: () => OtterStorageClient, olds: KeyS
       hint: PROVIDER_ERRORS.AdoptBlocksRotation.hint,
     });
   }
-  const inPlace = (["rotateAfterDays", "readiness", "profileName"] as const).some(
-    (k) => containsUnknown(news[k]) || canonical(news[k] ?? null) !== canonical(olds[k] ?? null),
-  );
-  return { inPlace: inPlace || adoptedSecretChanged(olds, news) };
+  return { inPlace: adoptedSecretChanged(olds, news) };
 }
 
 /** `adopt` still names this key but carries another secret than the state (a corrected secret). */

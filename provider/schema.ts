@@ -1,14 +1,22 @@
 /**
- * Builds the Pulumi package schema (schema.json at the repo root) from the api/ zod schemas and the provider's
- * field tables, so the two cannot drift: `node dist/provider/schema.js --write` regenerates it, and
- * tests/provider-schema.test.ts checks the committed file against this builder and against the SDK.
+ * Builds the Pulumi package schema (schema.json at the repo root) from the resources' field tables
+ * (provider/bucketFields.ts, provider/accessKeyFields.ts) and the api/ zod schemas they use, so nothing restates
+ * them: `npm run schema` regenerates it — and, through provider/codegen.ts, sdk/generated.ts and the generated parts
+ * of docs/resources.md — and tests/provider-schema.test.ts checks the committed files against these builders.
  * Resource tokens are the package-schema form `otterstorage:index:<Type>`; at run time the dynamic resources
  * register as `pulumi-nodejs:dynamic/otterstorage:<Type>`.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import * as api from "otterstorage-api";
+import { ACCESS_KEY } from "./accessKeyFields";
+import { BUCKET } from "./bucketFields";
+import { inputDescription, type ResourceFields } from "./fields";
+
+/** Every resource with a field table, in schema.json order. */
+export const RESOURCES: ResourceFields[] = [BUCKET, ACCESS_KEY];
 
 type Spec = Record<string, unknown>;
 const PKG = "otterstorage";
@@ -28,6 +36,20 @@ function convert(js: Record<string, any>, name: string, types: Record<string, Sp
     types[tok(name)] = { type: "string", enum: js.enum.map((value: string) => ({ value })), ...description };
     return ref(name);
   }
+  // zod writes a union of scalars as `type: [..]` and `T | null` (a nullable output) as anyOf [T, null] or
+  // `type: [T, "null"]`; schema.json says "may be absent" through `required`, so null is dropped here.
+  if (Array.isArray(js.type)) {
+    const ts = js.type.filter((t: string) => t !== "null");
+    if (ts.length === 1) return convert({ ...js, type: ts[0] }, name, types);
+    return { oneOf: ts.map((type: string) => ({ type })), ...description };
+  }
+  if (Array.isArray(js.anyOf)) {
+    const options = js.anyOf.filter((o: Record<string, any>) => o.type !== "null");
+    if (options.length === 1) return convert({ ...options[0], ...(js.description ? { description: js.description } : {}) }, name, types);
+    if (options.every((o: Record<string, any>) => ["string", "number", "integer", "boolean"].includes(o.type))) {
+      return { oneOf: options.map((o: Record<string, any>) => ({ type: o.type })), ...description };
+    }
+  }
   if (js.type === "array") return { type: "array", items: convert(js.items, name, types), ...description };
   if (js.type === "object" && js.properties) {
     const properties: Record<string, Spec> = {};
@@ -40,89 +62,41 @@ function convert(js: Record<string, any>, name: string, types: Record<string, Sp
   return { $ref: "pulumi.json#/Any", ...description };
 }
 
-const BUCKET_DESCRIPTIONS: Record<string, string> = {
-  name: "Bucket name, unique across OtterStorage (S3 DNS rules). Default: `<logical name>-<7 random lowercase letters>`, chosen once and kept. A change replaces the bucket (refused while it holds objects unless forceDestroy is already true).",
-  region: "Region. Default: the `otterstorage:region` config, else eu-mad. A change replaces the bucket.",
-  storageClass: "Disk class; sets the storage price. Default HDD. Changed in place.",
-  versioning: "Object versioning (Enabled or Suspended). Default: unversioned. Changed in place.",
-  objectLock: "Default object-lock retention; only at creation (turns versioning on). A change replaces the bucket (refused while it holds objects).",
-  legalHold: "While true the bucket cannot be deleted and no keys can be issued. Default false. Changed in place.",
-  lifecycleRules: "Lifecycle rules (expiry of objects, noncurrent versions, incomplete uploads). Default []. Changed in place.",
-  tags: "Free-form tags, e.g. environment=production. Default {}. Changed in place.",
-  forceDestroy: "Delete every object when the bucket is deleted or replaced. Default false: deleting a non-empty bucket fails with a clear message. Provider-side only, changed in place.",
-  endpoint: "The S3 endpoint (path-style) for this bucket.",
-  createdAt: "RFC 3339 creation time.",
-};
-
-const KEY_DESCRIPTIONS: Record<string, string> = {
-  bucket: "The bucket the key is for (keys are isolated per bucket). A change issues a new key.",
-  label: "What the key is for, e.g. backups-restic or ci-deploy (1–64 characters). Changed in place.",
-  rotationTrigger: "Any string or number; a change rotates the key: the new key is issued before the old one is revoked (create-before-delete).",
-  rotateAfterDays: "Rotate by age: when the key is at least this many whole days old on the service clock at preview/up time, it is replaced (create-before-delete). 1 to 3650. Changed in place.",
-  readiness: "Create returns only once the S3 endpoint accepts the new key (signed HeadBucket with backoff). Default { timeoutSeconds: 60 }; disabled: true skips it. Changed in place.",
-  adopt: "Manage an existing key instead of issuing one (the supported alternative to pulumi import): its accessKeyId and secretAccessKey, verified against the service. A different accessKeyId replaces the key.",
-  profileName: "Profile / rclone remote name used by the SDK's awsProfile and rcloneRemote outputs. Default otter. Changed in place.",
-  accessKeyId: "The access key id; also the resource id.",
-  secretAccessKey: "The secret key. Always a stack secret; OtterStorage never shows it again.",
-  endpoint: "The S3 endpoint to use the key with.",
-  region: "The region of the key's bucket.",
-  createdAt: "RFC 3339 creation time.",
-  adopted: "True when the key was brought under management with adopt (then an omitted label leaves the key's own label as it is).",
-};
-
 const withDescription = (spec: Spec, d: string | undefined): Spec => (d ? { ...spec, description: d } : spec);
+const capitalised = (k: string) => k[0].toUpperCase() + k.slice(1);
+
+/** A field table → the resource's schema.json entry (named enum/object types go into `types`). */
+export function resourceSpec(r: ResourceFields, types: Record<string, Spec>): Spec {
+  const inputProperties: Record<string, Spec> = {};
+  const properties: Record<string, Spec> = {};
+  const required: string[] = [];
+  const nullable = (s: z.ZodType) => s.safeParse(null).success;
+  for (const [k, f] of Object.entries(r.inputs)) {
+    const spec = withDescription(convert(json(f.schema, "input"), f.typeName ?? capitalised(k), types), inputDescription(r, f));
+    inputProperties[k] = f.secret ? { ...spec, secret: true } : spec;
+    if (f.output === false) continue;
+    const o = f.output;
+    const out = o.from === "service" ? convert(json(o.schema, "input"), o.typeName ?? f.typeName ?? capitalised(k), types) : { ...spec };
+    properties[k] = withDescription(out, o.description ?? inputDescription(r, f));
+    if ((o.from === "service" && !nullable(o.schema)) || (o.from === "inputs" && f.default !== undefined)) required.push(k);
+  }
+  for (const [k, o] of Object.entries(r.outputs)) {
+    const spec = withDescription(convert(json(o.schema, "output"), o.typeName ?? capitalised(k), types), o.description);
+    properties[k] = o.secret ? { ...spec, secret: true } : spec;
+    if (!o.optional && !nullable(o.schema)) required.push(k);
+  }
+  return {
+    description: r.description,
+    inputProperties,
+    requiredInputs: Object.entries(r.inputs).filter(([, f]) => f.required).map(([k]) => k),
+    properties,
+    required,
+  };
+}
 
 export function buildPackageSchema(): Spec {
   const types: Record<string, Spec> = {};
-  const create = json(api.CreateBucketRequest, "input");
-  const live = json(api.Bucket, "output");
-  const enumName: Record<string, string> = { storageClass: "StorageClass", versioning: "VersioningStatus", objectLock: "ObjectLock", lifecycleRules: "LifecycleRule", tags: "Tags", name: "Name", region: "Region", legalHold: "LegalHold" };
-
-  const bucketInputs: Record<string, Spec> = {};
-  for (const [k, v] of Object.entries<Record<string, any>>(create.properties)) bucketInputs[k] = withDescription(convert(v, enumName[k] ?? k, types), BUCKET_DESCRIPTIONS[k]);
-  bucketInputs.forceDestroy = { type: "boolean", description: BUCKET_DESCRIPTIONS.forceDestroy };
-  const bucketOutputs: Record<string, Spec> = { ...bucketInputs };
-  bucketOutputs.versioning = withDescription(convert(live.properties.versioning, "BucketVersioning", types), "Unversioned, Enabled or Suspended.");
-  bucketOutputs.objectLock = { ...bucketInputs.objectLock };
-  for (const k of ["endpoint", "createdAt"]) bucketOutputs[k] = { type: "string", description: BUCKET_DESCRIPTIONS[k] };
-
-  const keyInputs: Record<string, Spec> = {
-    bucket: { type: "string", description: KEY_DESCRIPTIONS.bucket },
-    label: withDescription(convert(json(api.AccessKeyLabel, "input"), "Label", types), KEY_DESCRIPTIONS.label),
-    rotationTrigger: { oneOf: [{ type: "string" }, { type: "number" }], description: KEY_DESCRIPTIONS.rotationTrigger },
-    rotateAfterDays: { type: "integer", description: KEY_DESCRIPTIONS.rotateAfterDays },
-    readiness: { $ref: `#/types/${tok("Readiness")}`, description: KEY_DESCRIPTIONS.readiness },
-    adopt: { $ref: `#/types/${tok("Adopt")}`, secret: true, description: KEY_DESCRIPTIONS.adopt },
-    profileName: { type: "string", description: KEY_DESCRIPTIONS.profileName },
-  };
-  types[tok("Readiness")] = {
-    type: "object",
-    properties: {
-      timeoutSeconds: { type: "integer", description: "Give up waiting after this many seconds (1 to 3600). Default 60." },
-      disabled: { type: "boolean", description: "Skip the probe, e.g. when the S3 endpoint is unreachable from where Pulumi runs. Default false." },
-    },
-    required: [],
-  };
-  types[tok("Adopt")] = {
-    type: "object",
-    properties: {
-      accessKeyId: { type: "string", description: "The existing key's id, e.g. OTTR4XMPL7KEY9QZ2A0B." },
-      secretAccessKey: { type: "string", description: "The existing key's secret (pass it as a secret)." },
-    },
-    required: ["accessKeyId", "secretAccessKey"],
-  };
-  // adopt is input-only: its secret becomes secretAccessKey.
-  const { adopt: _adopt, ...keyInputOutputs } = keyInputs;
-  const keyOutputs: Record<string, Spec> = {
-    accessKeyId: { type: "string", description: KEY_DESCRIPTIONS.accessKeyId },
-    secretAccessKey: { type: "string", secret: true, description: KEY_DESCRIPTIONS.secretAccessKey },
-    ...keyInputOutputs,
-    endpoint: { type: "string", description: KEY_DESCRIPTIONS.endpoint },
-    region: { type: "string", description: KEY_DESCRIPTIONS.region },
-    createdAt: { type: "string", description: KEY_DESCRIPTIONS.createdAt },
-    adopted: { type: "boolean", description: KEY_DESCRIPTIONS.adopted },
-  };
-
+  const resources = Object.fromEntries(RESOURCES.map((r) => [tok(r.name), resourceSpec(r, types)]));
   return {
     name: PKG,
     displayName: "OtterStorage",
@@ -141,22 +115,7 @@ export function buildPackageSchema(): Spec {
       defaults: [],
     },
     types: Object.fromEntries(Object.entries(types).filter(([, t]) => t.enum || t.properties).sort(([a], [b]) => a.localeCompare(b))),
-    resources: {
-      [tok("Bucket")]: {
-        description: "An OtterStorage bucket. Resource id = bucket name. Registered as pulumi-nodejs:dynamic/otterstorage:Bucket.",
-        inputProperties: bucketInputs,
-        requiredInputs: [],
-        properties: bucketOutputs,
-        required: ["name", "region", "storageClass", "versioning", "legalHold", "lifecycleRules", "tags", "forceDestroy", "endpoint", "createdAt"],
-      },
-      [tok("AccessKey")]: {
-        description: "A labelled access key for one bucket. Resource id = accessKeyId. Registered as pulumi-nodejs:dynamic/otterstorage:AccessKey.",
-        inputProperties: keyInputs,
-        requiredInputs: ["bucket"],
-        properties: keyOutputs,
-        required: ["accessKeyId", "secretAccessKey", "bucket", "endpoint", "region", "createdAt"],
-      },
-    },
+    resources,
   };
 }
 
@@ -166,4 +125,12 @@ export const renderSchema = (): string => JSON.stringify(buildPackageSchema(), n
 if (require.main === module && process.argv.includes("--write")) {
   fs.writeFileSync(SCHEMA_PATH, renderSchema());
   console.log(`wrote ${SCHEMA_PATH}`);
+  // The other generated files: sdk/generated.ts and docs/resources.md from the tables, README's reference from
+  // schema.json (scripts/gen-reference.js). Loaded here, not at the top: codegen.ts imports this module.
+  void import("./codegen").then(({ writeGenerated }) => {
+    for (const f of writeGenerated()) console.log(`wrote ${f}`);
+    const r = spawnSync(process.execPath, [path.join(__dirname, "..", "..", "scripts", "gen-reference.js")], { stdio: "inherit" });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+    console.log("wrote README.md (reference)");
+  });
 }

@@ -4,49 +4,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { providerByName } from "./providerByName";
-import type { ReadinessInput } from "../provider/credentials";
+import {
+  ACCESS_KEY_INPUT_NAMES, ACCESS_KEY_OUTPUT_ONLY_NAMES, ACCESS_KEY_SECRET_INPUT_NAMES, type AccessKeyArgs, type AccessKeyOutputProperties,
+} from "./generated";
 import { readyToUse, AwsProfile, EnvironmentMap, S3ClientConfig } from "./outputs";
 
 // Loaded by package name in the provider host, so every kind of install serializes alike (sdk/providerByName.ts).
 const provider = providerByName("pulumi-otterstorage/dist/provider/dynamic/accessKey.js", ["configure", "check", "diff", "create", "read", "update", "delete"]);
 
-export interface AccessKeyArgs {
-  /** The bucket the key is for (keys are isolated per bucket). Changing it issues a new key. */
-  bucket: pulumi.Input<string>;
-  /**
-   * What the key is for, e.g. "backups-restic" or "ci-deploy" (1–64 characters). Changed in place.
-   * @default no label
-   */
-  label?: pulumi.Input<string>;
-  /**
-   * Any string or number; changing it rotates the key: a new key is issued first, dependents move to it, then
-   * the old one is revoked (create-before-delete).
-   * @default none
-   */
-  rotationTrigger?: pulumi.Input<string | number>;
-  /**
-   * Rotate by age: when the key is at least this many whole days old on the service clock at preview/up time,
-   * the plan replaces it (create-before-delete). Fires on the first run after the age is reached. 1–3650.
-   * @default none
-   */
-  rotateAfterDays?: pulumi.Input<number>;
-  /**
-   * Create returns only once the S3 endpoint accepts the new key (signed HeadBucket, with backoff).
-   * @default { timeoutSeconds: 60, disabled: false }
-   */
-  readiness?: pulumi.Input<ReadinessInput>;
-  /**
-   * Manage an existing key instead of issuing one (the supported alternative to `pulumi import`): its id and
-   * secret. Checked against the service; always sent as a secret. See docs/rotation.md.
-   * @default none (issue a new key)
-   */
-  adopt?: pulumi.Input<{ accessKeyId: pulumi.Input<string>; secretAccessKey: pulumi.Input<string> }>;
-  /**
-   * Profile / remote name used by the `awsProfile` and `rcloneRemote` outputs.
-   * @default "otter"
-   */
-  profileName?: pulumi.Input<string>;
-}
+// AccessKeyArgs and the output properties are generated from the field table (provider/accessKeyFields.ts), JSDoc included.
+export type { AccessKeyArgs };
 
 /**
  * A labelled access key for one bucket. `secretAccessKey` is always an encrypted stack secret.
@@ -71,25 +38,12 @@ export interface AccessKeyArgs {
  * const key = new AccessKey("app", { bucket: bucket.name, label: "app-web", rotationTrigger: "2026-q3" });
  * ```
  */
+// The resource's output properties (accessKeyId, secretAccessKey, …) are declared by the generated interface merged
+// here; the engine sets them on the instance. Type-only: no run-time effect.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface AccessKey extends AccessKeyOutputProperties {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class AccessKey extends pulumi.dynamic.Resource {
-  /** The access key id (also the resource id), e.g. OTTR4XMPL7KEY9QZ2A0B. */
-  declare readonly accessKeyId: pulumi.Output<string>;
-  /** The secret key. Always secret in state and outputs. */
-  declare readonly secretAccessKey: pulumi.Output<string>;
-  declare readonly bucket: pulumi.Output<string>;
-  declare readonly label: pulumi.Output<string | null>;
-  /** The S3 endpoint to use the key with. */
-  declare readonly endpoint: pulumi.Output<string>;
-  declare readonly region: pulumi.Output<string>;
-  /** RFC 3339 creation time. */
-  declare readonly createdAt: pulumi.Output<string>;
-  declare readonly rotationTrigger: pulumi.Output<string | number | undefined>;
-  declare readonly rotateAfterDays: pulumi.Output<number | undefined>;
-  declare readonly readiness: pulumi.Output<ReadinessInput | undefined>;
-  declare readonly profileName: pulumi.Output<string | undefined>;
-  /** True when the key was brought under management with `adopt` (not issued by this stack). */
-  declare readonly adopted: pulumi.Output<boolean | undefined>;
-
   /** Secret. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL (seed Option B). */
   readonly environment: pulumi.Output<EnvironmentMap>;
   /** Secret. `{ name, credentials, config }` snippets for `aws --profile <name>`, endpoint_url included (seed Option A). */
@@ -100,24 +54,15 @@ export class AccessKey extends pulumi.dynamic.Resource {
   readonly rcloneRemote: pulumi.Output<string>;
 
   constructor(name: string, args: AccessKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    const inputs: Record<string, unknown> = Object.fromEntries(ACCESS_KEY_INPUT_NAMES.map((k) => [k, args?.[k]]));
+    // The adopted secret is an input too: always a secret in state, whatever the caller passed.
+    for (const k of ACCESS_KEY_SECRET_INPUT_NAMES) if (inputs[k] !== undefined) inputs[k] = pulumi.secret(inputs[k]);
     super(
       provider(),
       name,
       {
-        bucket: args?.bucket,
-        label: args?.label,
-        rotationTrigger: args?.rotationTrigger,
-        rotateAfterDays: args?.rotateAfterDays,
-        readiness: args?.readiness,
-        // The adopted secret is an input too: always a secret in state, whatever the caller passed.
-        adopt: args?.adopt === undefined ? undefined : pulumi.secret(args.adopt),
-        profileName: args?.profileName,
-        accessKeyId: undefined,
-        secretAccessKey: undefined,
-        endpoint: undefined,
-        region: undefined,
-        createdAt: undefined,
-        adopted: undefined,
+        ...inputs,
+        ...Object.fromEntries(ACCESS_KEY_OUTPUT_ONLY_NAMES.map((k) => [k, undefined])),
       },
       // Merged last, so a caller's options can add to it but never drop it.
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretAccessKey"] }),

@@ -2,7 +2,7 @@
  * `otterstorage audit` against a real Local OtterStorage whose keys were issued and used at known times on a
  * ManualClock, with two stack exports in the format `pulumi stack export` writes. Every flag must appear exactly
  * where expected; --json must be stable; --fail-on, bad flags and an unreachable service get their exit codes.
- * The console's Keys page must show the same flags (both come from audit/flags.ts).
+ * The console's Keys page must show the same flags (both come from api/auditFlags.ts).
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";

@@ -2,7 +2,7 @@
  * Key pages of the console: the Access keys tab (with the one-time secret panels), the revoke confirmation and the
  * top-level Keys page. Server-rendered with the `html` template (./html.ts). Every control has a label or an
  * accessible name; button texts are the OtterStorage guide's ("Configure access keys": "Create access key",
- * "Revoke"), and the panel carries its Option A profile and Option B environment snippets (provider/forms.ts).
+ * "Revoke"), and the panel carries its Option A profile and Option B environment snippets (api/forms.ts).
  */
 import type * as s from "otterstorage-api";
 import { LABEL_MAX, TEMP_CREDENTIALS_MAX_SECONDS, TEMP_CREDENTIALS_MIN_SECONDS } from "otterstorage-api";
