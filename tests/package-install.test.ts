@@ -163,6 +163,18 @@ describe("the packed provider: lean install, and plain, symlinked and workspace 
     assert.equal(pkg.bin["otterstorage-local"], undefined, "Local OtterStorage's bin ships in otterstorage-local");
   });
 
+  it("otterstorage-local packs on its own: its bin, its service packages, the contract as a dependency, not a copy", function () {
+    const local = path.join(tmp, JSON.parse(execFileSync("npm", ["pack", "-w", "emulator", "--ignore-scripts", "--json", "--pack-destination", tmp], { cwd: REPO, encoding: "utf8" }))[0].filename);
+    const files = execFileSync("tar", ["tzf", local], { encoding: "utf8" }).trim().split("\n").map((f) => f.replace(/^package\//, ""));
+    const pkg = JSON.parse(execFileSync("tar", ["xzOf", local, "package/package.json"], { encoding: "utf8" }));
+    assert.equal(pkg.name, "otterstorage-local");
+    assert.equal(pkg.bin["otterstorage-local"], "dist/cli.js");
+    assert.ok(files.includes("dist/cli.js") && files.includes("dist/index.js") && files.includes("dist/s3/server.js"), files.join(" "));
+    assert.match(execFileSync("tar", ["xzOf", local, "package/dist/cli.js"], { encoding: "utf8" }), /^#!\/usr\/bin\/env node\n/);
+    for (const d of ["fastify", "better-sqlite3", "fast-xml-parser", "otterstorage-api"]) assert.ok(pkg.dependencies[d], `depends on ${d}`);
+    assert.deepEqual(files.filter((f) => /(^|\/)(api|tests|provider|sdk)\/|schemas\.js$|routes\.js$/.test(f)), [], "no copy of the contract or the provider");
+  });
+
   describe("installed from the tarballs", function () {
     let app: string;
     before(function () {
