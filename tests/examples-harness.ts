@@ -12,10 +12,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Res } from "./policy-harness";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
 const settings = require("@pulumi/pulumi/runtime/settings");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const FAKE_SECRET = "aB3xY9kLpQ7mN2vWcR5tZ8dF1gH4jK6sUe0oI2pL";

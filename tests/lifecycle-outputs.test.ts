@@ -98,7 +98,6 @@ describe("ready-to-use credential outputs with real clients", function () {
   });
 });
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { AccessKey } = require("pulumi-otterstorage") as typeof import("../sdk");
 
 describe("AccessKey ready-to-use outputs under setMocks", () => {

@@ -115,14 +115,12 @@ describe("two-slot sequence over three rotations through the real host (which ke
   });
 });
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const MockMonitor = require("@pulumi/pulumi/runtime/mocks").MockMonitor;
 
 describe("RotatingAccessKey under setMocks", () => {
   interface Sent { type: string; name: string; parent: string; inputs: Record<string, any> }
   let sent: Sent[] = [];
   let original: any;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { RotatingAccessKey } = require("pulumi-otterstorage") as typeof import("../sdk");
 
   before(async () => {

@@ -24,7 +24,6 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 interface Texts { bucket: string; accessKey: string; generation: string }
 async function texts(): Promise<Texts> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const g = require("pulumi-otterstorage/dist/provider/dynamic/rotationGeneration.js");
   const generation = (await pulumi.runtime.serializeFunction(() => g, { allowSecrets: true })).text;
   return { ...(await serializedProviders()), generation };
@@ -205,9 +204,7 @@ describe("defect 3: RotatingAccessKey never replaces both slots in one `up`", fu
   });
 
   it("the component registers its RotationGeneration child (a one-line require of the package module) and gives the slots ITS generation", async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const MockMonitor = require("@pulumi/pulumi/runtime/mocks").MockMonitor;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { RotatingAccessKey } = require("pulumi-otterstorage") as typeof import("../sdk");
     const sent: { type: string; name: string; inputs: Record<string, any> }[] = [];
     const original = MockMonitor.prototype.registerResource;

@@ -11,10 +11,8 @@
  */
 import { DiffAnswer, ProviderHost, ResourceState } from "./host";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 const statusproto = require("@pulumi/pulumi/proto/status_pb");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 type Props = Record<string, any>;
 export interface EngineState extends ResourceState { initErrors?: string[] }

@@ -9,11 +9,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_SIG } from "./host";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const requireFromString = require("require-from-string");
 const structproto = require("google-protobuf/google/protobuf/struct_pb");
 const resproto = require("@pulumi/pulumi/proto/resource_pb");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface RecordedResource {
   urn: string;
