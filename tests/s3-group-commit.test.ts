@@ -12,7 +12,8 @@ import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { startOtterStorage, type OtterStorage } from "../emulator";
-import type { DurableBody, ObjectStore, ObjectVersion } from "../emulator/s3/objects";
+import type { ObjectStore } from "../emulator/s3/objects";
+import type { DurableBody, ObjectVersion } from "../emulator/s3/objectSchema";
 import { bucketWithKey, errorOf, sdk, type BucketKey } from "./s3-support";
 
 const BUCKET = "group-commit";
