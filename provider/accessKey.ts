@@ -12,16 +12,16 @@ import {
   CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult,
   connect, containsUnknown, endpointOutdated, failuresOf, isUnknown, plain, s3EndpointFor, same,
 } from "./common";
-import { adoptOnCreate, correctedSecret, ensureReady, LIFECYCLE_FIELD_SCHEMAS, lifecycleDiff, LifecycleInputs, lifecycleOutputs, LifecycleOutputs } from "./credentials";
+import { adoptOnCreate, correctedSecret, ensureReady, CREDENTIAL_FIELD_SCHEMAS, credentialDiff, CredentialInputs, credentialOutputs, CredentialOutputs } from "./credentials";
 
-/** Issue 4's inputs (rotateAfterDays, readiness, adopt, profileName) live in ./credentials.ts. */
-export interface AccessKeyInputs extends LifecycleInputs {
+/** The credential inputs (rotateAfterDays, readiness, adopt, profileName; docs/rotation.md) live in ./credentials.ts. */
+export interface AccessKeyInputs extends CredentialInputs {
   bucket: string;
   label?: string;
   rotationTrigger?: string | number;
 }
 
-export interface AccessKeyOutputs extends LifecycleOutputs {
+export interface AccessKeyOutputs extends CredentialOutputs {
   accessKeyId: string;
   secretAccessKey: string;
   bucket: string;
@@ -39,7 +39,7 @@ const FIELD_SCHEMAS: Record<string, z.ZodType> = {
   bucket: api.BucketName,
   label: api.AccessKeyLabel,
   rotationTrigger: z.union([z.string(), z.number().finite()], { error: "must be a string or a number, e.g. \"2026-q3\" or 3" }),
-  ...LIFECYCLE_FIELD_SCHEMAS,
+  ...CREDENTIAL_FIELD_SCHEMAS,
 };
 
 /** The input names `check` accepts (schema.json and the SDK's AccessKeyArgs must match). */
@@ -66,7 +66,7 @@ export async function check(_olds: Partial<AccessKeyInputs>, news: AccessKeyInpu
 
 /**
  * A change of bucket, rotationTrigger or adopt issues a new key (create-before-delete: never deleteBeforeReplace);
- * rotateAfterDays replaces by age. In place: label, the lifecycle settings, a corrected adopted secret, and an
+ * rotateAfterDays replaces by age. In place: label, the credential settings, a corrected adopted secret, and an
  * `endpoint` output that otterstorage:s3Endpoint no longer agrees with.
  */
 export async function diff(_id: string, olds: AccessKeyOutputs, news: AccessKeyInputs): Promise<DiffResult> {
@@ -74,7 +74,7 @@ export async function diff(_id: string, olds: AccessKeyOutputs, news: AccessKeyI
   if (isUnknown(news.bucket) || news.bucket !== olds.bucket) replaces.push("bucket");
   if (containsUnknown(news.rotationTrigger) || !same(news.rotationTrigger ?? null, olds.rotationTrigger ?? null)) replaces.push("rotationTrigger");
   const relabel = isUnknown(news.label) || wantedLabel(olds, news) !== (olds.label ?? null);
-  const { inPlace } = await lifecycleDiff(() => connect().client, olds, news, replaces);
+  const { inPlace } = await credentialDiff(() => connect().client, olds, news, replaces);
   const endpointMoved = replaces.length === 0 && !relabel && !inPlace && (await endpointOutdated(olds.endpoint, olds.bucket));
   return { changes: replaces.length > 0 || relabel || inPlace || endpointMoved, replaces };
 }
@@ -97,13 +97,13 @@ export async function create(inputs: AccessKeyInputs): Promise<CreateResult<Acce
     if (inputs.label !== undefined && inputs.label !== null && inputs.label !== live.label) {
       live = (await client.updateAccessKey(inputs.bucket, live.accessKeyId, { label: inputs.label })).data;
     }
-    return { id: live.accessKeyId, outs: plain({ ...liveFields(live, config), secretAccessKey: adopted.secretAccessKey, rotationTrigger: inputs.rotationTrigger, ...lifecycleOutputs(inputs), adopted: true }) };
+    return { id: live.accessKeyId, outs: plain({ ...liveFields(live, config), secretAccessKey: adopted.secretAccessKey, rotationTrigger: inputs.rotationTrigger, ...credentialOutputs(inputs), adopted: true }) };
   }
   // One Idempotency-Key per logical create, reused by the client across its retries: a retried create whose
   // first answer was lost gets that first key back instead of leaving an orphan key.
   const body: api.CreateAccessKeyRequest = inputs.label === undefined || inputs.label === null ? {} : { label: inputs.label };
   const created = (await client.createAccessKey(inputs.bucket, body, randomUUID())).data;
-  const outs = plain({ ...liveFields(created, config), secretAccessKey: created.secretAccessKey, rotationTrigger: inputs.rotationTrigger, ...lifecycleOutputs(inputs) });
+  const outs = plain({ ...liveFields(created, config), secretAccessKey: created.secretAccessKey, rotationTrigger: inputs.rotationTrigger, ...credentialOutputs(inputs) });
   // Return only once the S3 endpoint accepts the key; a timeout reports the key as created-but-not-ready, with
   // outputs the engine will store — `__provider` included, or no later Read/Delete could load this provider.
   const provider = (inputs as { __provider?: unknown }).__provider;
@@ -144,7 +144,7 @@ export async function update(id: string, olds: AccessKeyOutputs, news: AccessKey
   // A key whose create timed out on readiness comes back here on the next `up`: probe again.
   await ensureReady({ ...live, id, secretAccessKey }, news.readiness);
   // Keep every output: the secret in particular exists nowhere else.
-  return { outs: plain({ ...strip(olds), ...liveFields(live, config), secretAccessKey, rotationTrigger: news.rotationTrigger, ...lifecycleOutputs(news) }) };
+  return { outs: plain({ ...strip(olds), ...liveFields(live, config), secretAccessKey, rotationTrigger: news.rotationTrigger, ...credentialOutputs(news) }) };
 }
 
 export async function remove(id: string, props: AccessKeyOutputs): Promise<void> {

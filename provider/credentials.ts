@@ -1,5 +1,5 @@
 /**
- * The credential-lifecycle inputs of AccessKey (issue 4), kept out of provider/accessKey.ts so that file stays one
+ * The credential inputs of AccessKey (docs/rotation.md), kept out of provider/accessKey.ts so that file stays one
  * resource in one fixed order: `rotateAfterDays` (replacement by age on the service clock), `readiness` (create
  * returns only once the S3 endpoint accepts the key), `adopt` (manage an existing key), `profileName` (the name
  * used by the SDK's awsProfile / rcloneRemote outputs). accessKey.ts calls the four hooks below.
@@ -23,7 +23,7 @@ export interface ReadinessInput {
   disabled?: boolean;
 }
 
-export interface LifecycleInputs {
+export interface CredentialInputs {
   rotateAfterDays?: number;
   readiness?: ReadinessInput;
   adopt?: AdoptInput;
@@ -31,7 +31,7 @@ export interface LifecycleInputs {
 }
 
 /** What the provider keeps in outputs (never `adopt`: its secret lives in secretAccessKey, which is always secret). */
-export interface LifecycleOutputs {
+export interface CredentialOutputs {
   rotateAfterDays?: number;
   readiness?: ReadinessInput;
   profileName?: string;
@@ -54,26 +54,26 @@ export const ProfileName = z
   .string({ error: "must be a string, e.g. \"otter\"" })
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "use 1–64 letters, digits, '_', '.' or '-', starting with a letter or digit, e.g. \"otter\"");
 
-export const LIFECYCLE_FIELD_SCHEMAS: Record<keyof LifecycleInputs, z.ZodType> = {
+export const CREDENTIAL_FIELD_SCHEMAS: Record<keyof CredentialInputs, z.ZodType> = {
   rotateAfterDays: RotateAfterDays,
   readiness: Readiness,
   adopt: AdoptInput,
   profileName: ProfileName,
 };
 
-export function lifecycleOutputs(inputs: LifecycleInputs): LifecycleOutputs {
+export function credentialOutputs(inputs: CredentialInputs): CredentialOutputs {
   return { rotateAfterDays: inputs.rotateAfterDays, readiness: inputs.readiness, profileName: inputs.profileName };
 }
 
 export interface KeyState { accessKeyId: string; createdAt: string; secretAccessKey?: string; rotateAfterDays?: number; readiness?: ReadinessInput; profileName?: string }
 
 /**
- * Diff hook: adds "adopt" / "rotateAfterDays" to `replaces` and says whether a lifecycle field changes in place.
+ * Diff hook: adds "adopt" / "rotateAfterDays" to `replaces` and says whether a credential field changes in place.
  * The age is asked of the service clock only when nothing else already replaces the key, at most once per run
  * (provider/rotation.ts dueByAge: frozen for the run; unreachable → only a key provably not due diffs on).
  * A corrected `adopt.secretAccessKey` for the same key is an in-place update (update verifies and stores it).
  */
-export async function lifecycleDiff(client: () => OtterStorageClient, olds: KeyState, news: LifecycleInputs, replaces: string[]): Promise<{ inPlace: boolean }> {
+export async function credentialDiff(client: () => OtterStorageClient, olds: KeyState, news: CredentialInputs, replaces: string[]): Promise<{ inPlace: boolean }> {
   if (news.adopt && (isUnknown(news.adopt.accessKeyId) || news.adopt.accessKeyId !== olds.accessKeyId)) replaces.push("adopt");
   const days = news.rotateAfterDays;
   if (replaces.length === 0 && typeof days === "number" && olds.createdAt && (await dueByAge(client(), olds, days))) {
@@ -97,7 +97,7 @@ export async function lifecycleDiff(client: () => OtterStorageClient, olds: KeyS
 }
 
 /** `adopt` still names this key but carries another secret than the state (a corrected secret). */
-export function adoptedSecretChanged(olds: KeyState, news: LifecycleInputs): boolean {
+export function adoptedSecretChanged(olds: KeyState, news: CredentialInputs): boolean {
   const a = news.adopt;
   if (!a || isUnknown(a.accessKeyId) || a.accessKeyId !== olds.accessKeyId) return false;
   return isUnknown(a.secretAccessKey) || a.secretAccessKey !== olds.secretAccessKey;
@@ -108,7 +108,7 @@ export function adoptedSecretChanged(olds: KeyState, news: LifecycleInputs): boo
  * the bucket; the secret signs a HeadBucket the S3 endpoint accepts) before it replaces the secret in the state.
  * A 403 always refuses (the old secret stays); with readiness disabled an unreachable S3 endpoint does not.
  */
-export async function correctedSecret(client: OtterStorageClient, bucket: string, olds: KeyState, news: LifecycleInputs): Promise<string | undefined> {
+export async function correctedSecret(client: OtterStorageClient, bucket: string, olds: KeyState, news: CredentialInputs): Promise<string | undefined> {
   if (!adoptedSecretChanged(olds, news)) return undefined;
   try {
     await verifyAdoption(client, bucket, news.adopt!, true);
@@ -119,7 +119,7 @@ export async function correctedSecret(client: OtterStorageClient, bucket: string
 }
 
 /** Create hook for `adopt`: verify, then manage the existing key. Undefined when the inputs do not adopt. */
-export async function adoptOnCreate(client: OtterStorageClient, bucket: string, inputs: LifecycleInputs): Promise<{ live: api.AccessKey; secretAccessKey: string } | undefined> {
+export async function adoptOnCreate(client: OtterStorageClient, bucket: string, inputs: CredentialInputs): Promise<{ live: api.AccessKey; secretAccessKey: string } | undefined> {
   if (!inputs.adopt) return undefined;
   const live = await verifyAdoption(client, bucket, inputs.adopt, !inputs.readiness?.disabled);
   return { live, secretAccessKey: inputs.adopt.secretAccessKey };

@@ -18,7 +18,7 @@ import { ProviderHost, serializedProviders } from "./support/host";
 import { flakyProxy } from "./support/host-scenario";
 import { destroyAsEngine, EngineState, refreshAsEngine, upAsEngine } from "./support/engine-order";
 import { control } from "./support/emulator";
-import { credsOf, s3For, tryList } from "./lifecycle-support";
+import { credsOf, s3For, tryList } from "./credentials-support";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -79,7 +79,7 @@ async function harness(opts: StartOptions & { controlUrl?: (os: OtterStorage) =>
 const keysOf = async (os: OtterStorage, bucket: string): Promise<{ accessKeyId: string; label: string | null }[]> =>
   (await control(os).get<{ accessKeys: { accessKeyId: string; label: string | null }[] }>(`/v1/buckets/${bucket}/access-keys`)).body.accessKeys;
 
-describe("defect 1: a key whose readiness timed out can be refreshed, rotated away and destroyed", function () {
+describe("a key whose readiness timed out can be refreshed, rotated away and destroyed", function () {
   let h: Harness;
   let bucket: EngineState;
   before(async () => {
@@ -123,7 +123,7 @@ describe("defect 1: a key whose readiness timed out can be refreshed, rotated aw
   });
 });
 
-describe("defect 2: a retried bucket create never takes over a bucket of another stack", function () {
+describe("a retried bucket create never takes over a bucket of another stack", function () {
   let h: Harness;
   let proxy: Awaited<ReturnType<typeof flakyProxy>>;
   before(async () => {
@@ -167,7 +167,7 @@ describe("defect 2: a retried bucket create never takes over a bucket of another
   });
 });
 
-describe("defect 3: RotatingAccessKey never replaces both slots in one `up`", function () {
+describe("RotatingAccessKey never replaces both slots in one `up`", function () {
   /** One simulated `up` of the component's schedule, as the pure scheme sees it. */
   const TRIGGERS = (g: number) => slotPlan(g).triggers;
 
@@ -322,7 +322,7 @@ describe("defect 3: RotatingAccessKey never replaces both slots in one `up`", fu
   });
 });
 
-describe("defect 4: rotateAfterDays diff reads the service clock at most once per run, and an unreachable clock blocks only a possible rotation", function () {
+describe("rotateAfterDays diff reads the service clock at most once per run, and an unreachable clock blocks only a possible rotation", function () {
   let h: Harness;
   let proxy: Awaited<ReturnType<typeof flakyProxy>>;
   let bucket: EngineState;
@@ -361,7 +361,7 @@ describe("defect 4: rotateAfterDays diff reads the service clock at most once pe
   });
 });
 
-describe("defect 4 (unreachable service clock): a key that cannot be due diffs on, one that may be due fails naming the field", function () {
+describe("unreachable service clock: a key that cannot be due diffs on, one that may be due fails naming the field", function () {
   let h: Harness;
   let bucket: EngineState;
   before(async () => {
@@ -392,7 +392,7 @@ describe("defect 4 (unreachable service clock): a key that cannot be due diffs o
   });
 });
 
-describe("defect 5: a non-empty bucket whose name is not known yet previews without a data-loss error", function () {
+describe("a non-empty bucket whose name is not known yet previews without a data-loss error", function () {
   let h: Harness;
   let bucket: EngineState;
   before(async () => {
@@ -423,7 +423,7 @@ describe("defect 5: a non-empty bucket whose name is not known yet previews with
   });
 });
 
-describe("defect 6: the data-loss check counts what delete counts (noncurrent versions and delete markers)", function () {
+describe("the data-loss check counts what delete counts (noncurrent versions and delete markers)", function () {
   let h: Harness;
   let bucket: EngineState;
   before(async () => {
@@ -455,7 +455,7 @@ describe("defect 6: the data-loss check counts what delete counts (noncurrent ve
   });
 });
 
-describe("defect 7: adopted keys reach a fixed point in one `up`", function () {
+describe("adopted keys reach a fixed point in one `up`", function () {
   let h: Harness;
   let bucket: EngineState;
   before(async () => {
@@ -509,7 +509,7 @@ describe("defect 7: adopted keys reach a fixed point in one `up`", function () {
   });
 });
 
-describe("defect 8: a change of otterstorage:s3Endpoint reaches the endpoint outputs on `up`", function () {
+describe("a change of otterstorage:s3Endpoint reaches the endpoint outputs on `up`", function () {
   let h: Harness;
   let bucket: EngineState;
   let key: EngineState;
@@ -541,7 +541,7 @@ describe("defect 8: a change of otterstorage:s3Endpoint reaches the endpoint out
   });
 });
 
-describe("defect 9: an objectLock change on an auto-named bucket is create-before-delete (the replacement gets a new name)", function () {
+describe("an objectLock change on an auto-named bucket is create-before-delete (the replacement gets a new name)", function () {
   let h: Harness;
   before(async () => {
     h = await harness();

@@ -7,7 +7,7 @@
  *   create-before-delete (the caller deletes `replacedState` at the end) or, with deleteBeforeReplace, deletes
  *   the old resource first;
  * - refresh is Read(id, outputs, inputs); destroy is Delete(id, outputs).
- * research: /work/shared/research/wave2.md "Engine behaviours".
+ * Source: https://github.com/pulumi/pulumi/tree/master/pkg/resource/deploy (step_generator.go, step.go).
  */
 import { DiffAnswer, ProviderHost, ResourceState } from "./host";
 

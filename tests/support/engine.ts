@@ -1,7 +1,7 @@
 /**
- * An engine-like mock monitor (research/pulumi.md §5.3): program → registerResource → the same steps the host
+ * An engine-like mock monitor: program → registerResource → the same steps the host
  * takes (rebuild `__provider` with require-from-string, configure, check, create) → the engine's two secret
- * rules on the way back (§2.1: an output whose same-named input held a secret; every additionalSecretOutputs
+ * rules on the way back (an output whose same-named input held a secret; every additionalSecretOutputs
  * key) → a recorded "state" in wire form, which tests scan for plaintext secrets.
  *
  * It copies the engine's rules; it is not the engine. Create only (no update/replace ordering).

@@ -1,6 +1,7 @@
 /**
  * Drives the real dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`) over gRPC
- * (pulumirpc.ResourceProvider), the way the engine does (research/pulumi.md §1.3–1.4, §5.2): spawn it with the
+ * (pulumirpc.ResourceProvider), the way the engine does (node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js,
+ * https://github.com/pulumi/pulumi/blob/master/proto/pulumi/provider.proto): spawn it with the
  * program directory as cwd, read the port from stdout, Configure with the stack config (secrets in wire form),
  * then Check/Diff/Create/Read/Update/Delete with `__provider` = the serialized provider text.
  *

@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { generationOf, slotPlan, Slot } from "../provider/rotation";
 import { startOtterStorage, ManualClock } from "../emulator";
 import { engineUp, ResourceState } from "./support/host";
-import { credsOf, DAY, Rig, startRig, tryList } from "./lifecycle-support";
+import { credsOf, DAY, Rig, startRig, tryList } from "./credentials-support";
 
 describe("two-slot scheme (pure)", () => {
   it("moving the generation by one replaces exactly the slot that becomes current; the other keeps its trigger", () => {
