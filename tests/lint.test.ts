@@ -56,6 +56,12 @@ describe("lint (eslint.config.js)", function () {
     });
   }
 
+  it("an import circle is refused (xml.ts importing errors.ts, which imports xml.ts)", async () => {
+    const code = `import { S3Error } from "./errors";\nexport const probe = S3Error;\n`;
+    const [r] = await eslint.lintText(code, { filePath: path.join(ROOT, "emulator/s3/xml.ts") });
+    assert.deepEqual(r.messages.map((m) => m.ruleId), ["import-x/no-cycle"], describeMessages([r]).join("\n"));
+  });
+
   it("product code may not import a devDependency; tests may", async () => {
     const code = `import * as fc from "fast-check";\nexport { fc };\n`;
     const [product] = await eslint.lintText(code, { filePath: path.join(ROOT, "emulator/probe.ts") });
