@@ -1,5 +1,5 @@
 /**
- * Group commit (emulator/s3/objects.ts, docs/s3-compatibility.md "Storage and durability"): the metadata writes of
+ * Group commit (emulator/s3/groupCommit.ts, docs/s3-compatibility.md "Storage and durability"): the metadata writes of
  * concurrent requests share one SQLite transaction, one savepoint per request. These tests drive ObjectStore's own
  * API on a data dir: several `commit()` calls made in the same tick form one batch; one item writes and then
  * throws inside its savepoint. Only that item may roll back; the others must be committed, acknowledged, readable
