@@ -1,6 +1,7 @@
-// ESLint (flat config). Run by tests/lint.test.ts inside `npm test`, or by hand: `npx eslint .`.
+// ESLint (flat config). Run by tests/lint.test.ts inside `npm test`, or by hand: `npm run lint`.
 // What it keeps: the layers (docs/architecture.md), no import cycles, every imported package declared in the
-// nearest package.json, and a small base set. No type-aware rules: the whole repo lints in a few seconds.
+// nearest package.json, and a small base set. No type-aware rules: the whole repo lints in about 10 s on 2 cores,
+// most of it import-x/no-cycle walking the module graph.
 const tseslint = require("typescript-eslint");
 const { importX } = require("eslint-plugin-import-x");
 const { createTypeScriptImportResolver } = require("eslint-import-resolver-typescript");
@@ -122,8 +123,9 @@ module.exports = tseslint.config(
     },
   },
   // TODO(packaging: api/ and emulator/ as workspace packages): two shared pure modules still live in the provider
-  // package, provider/forms.ts (credential snippets of the console's new-key panel) and audit/flags.ts (key flags,
-  // parseDays); the lead moves them into the api package, then these exceptions go. Only those two modules.
+  // package, provider/forms.ts (credential snippets of the console's new-key panel: console/keys.ts) and
+  // audit/flags.ts (key flags and parseDays: console/keys.ts, console/index.ts, cli.ts); the lead moves them into
+  // the api package, then these exceptions go. Only those two modules are let through.
   {
     files: ["emulator/console/keys.ts", "emulator/console/index.ts", "emulator/cli.ts"],
     rules: {
