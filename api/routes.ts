@@ -39,3 +39,47 @@ export const ROUTES = [
 ] as const satisfies readonly RouteSpec[];
 
 export type OperationId = (typeof ROUTES)[number]["operationId"];
+
+/** One route's spec, with its literal method, path and schemas. */
+export type Route<Op extends OperationId> = Extract<(typeof ROUTES)[number], { operationId: Op }>;
+
+/** The `:name` segments of a route path as an object type: "/v1/buckets/:bucket" -> { bucket: string }. */
+export type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? { [K in Name]: string } & PathParams<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? { [K in Name]: string }
+    : Record<never, string>;
+
+type SchemaOf<Op extends OperationId, F extends "body" | "query" | "response"> =
+  Route<Op> extends { [K in F]: infer S extends z.ZodType } ? S : undefined;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type In<S> = S extends z.ZodType ? z.input<S> : undefined;
+
+/** What the service's handler receives once the route's schemas have parsed the request. */
+export interface RouteCall<Op extends OperationId> {
+  params: PathParams<Route<Op>["path"]>;
+  query: Out<SchemaOf<Op, "query">>;
+  body: Out<SchemaOf<Op, "body">>;
+}
+/** What a client sends: the schemas' input side (defaults may be left out). */
+export type RequestBody<Op extends OperationId> = In<SchemaOf<Op, "body">>;
+export type RequestQuery<Op extends OperationId> = In<SchemaOf<Op, "query">>;
+/** The answer body (undefined for routes that answer 204). */
+export type ResponseBody<Op extends OperationId> = Out<SchemaOf<Op, "response">>;
+
+const BY_ID = new Map<string, RouteSpec>(ROUTES.map((r) => [r.operationId, r]));
+
+/** The route of an operation (a typo does not compile). */
+export function route<Op extends OperationId>(operationId: Op): Route<Op> {
+  return BY_ID.get(operationId) as Route<Op>;
+}
+
+/** The route's path with its `:name` segments filled in, each URL-encoded. */
+export function pathOf<Op extends OperationId>(operationId: Op, params: PathParams<Route<Op>["path"]>): string {
+  const values = params as Record<string, string>;
+  return route(operationId).path.replace(/:(\w+)/g, (_, name: string) => {
+    const v = values[name];
+    if (typeof v !== "string") throw new TypeError(`${operationId}: path parameter '${name}' missing`);
+    return encodeURIComponent(v);
+  });
+}

@@ -8,11 +8,11 @@ import { z } from "zod";
 export const DEFAULT_REGION = "eu-mad";
 export const PUBLIC_S3_ENDPOINT = "https://es-mad-1.s3.otterstorage.io";
 
-/** Access key ids: `OTTR` + 16 upper-case alphanumerics (the seed's `OTTR4XMPL7KEY9QZ2A0B`). */
+/** Access key ids: `OTTR` + 16 upper-case alphanumerics (as in the OtterStorage guide "Configure access keys": `OTTR4XMPL7KEY9QZ2A0B`). */
 export const ACCESS_KEY_ID_RE = /^OTTR[A-Z0-9]{16}$/;
 /** Temporary credential ids: `STS` + 17 upper-case alphanumerics (same 20-character length as permanent ids). */
 export const TEMP_KEY_ID_RE = /^STS[A-Z0-9]{17}$/;
-/** Secrets: 40 mixed-case alphanumerics, no `/` or `+` (the seed's example). */
+/** Secrets: 40 mixed-case alphanumerics, no `/` or `+` (as the same guide's example). */
 export const SECRET_RE = /^[A-Za-z0-9]{40}$/;
 
 /** How long a create with the same `Idempotency-Key` replays the first answer. */

@@ -7,7 +7,6 @@
  */
 import * as fs from "fs";
 import { parseArgs } from "util";
-import * as api from "otterstorage-api";
 import { OtterStorageClient } from "../provider/client";
 import { auditKeys, AuditReport, Flag, FLAG_NAMES, FLAGS, KeyFacts, parseDays, parseStackExport, StackExportError, StackOwnedKey } from "otterstorage-api";
 
@@ -149,7 +148,7 @@ export async function listAllKeys(client: OtterStorageClient): Promise<{ now: nu
   const keys: KeyFacts[] = [];
   let cursor: string | undefined;
   do {
-    const page = await client.request({ operation: "listBuckets", method: "GET", path: "/v1/buckets", query: { limit: "1000", ...(cursor ? { cursor } : {}) }, schema: api.BucketList });
+    const page = await client.listBuckets(cursor);
     for (const b of page.data.buckets) {
       let kc: string | undefined;
       do {

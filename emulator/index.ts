@@ -15,7 +15,7 @@ import { ObjectStore } from "./s3/objects";
 import { startS3Server, type S3Limits } from "./s3/server";
 import { withKeyActivationDelay, type KeyGate } from "./keyDelay";
 import { FaultInjector, FaultOptions, FaultStats, startFaultProxy } from "./faults";
-import type { LifecycleReport } from "./s3/lifecycle";
+import { runLifecycleOnce, type LifecycleReport } from "./s3/lifecycle";
 import type { ConsoleOptions } from "./console";
 
 export { ManualClock, systemClock } from "./clock";
@@ -168,7 +168,7 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
       store,
       objects,
       faultStats: injector?.stats,
-      runLifecycle: async () => objects.runLifecycle(),
+      runLifecycle: async () => runLifecycleOnce(store, objects),
       stop: () => (stopping ??= undo()),
     };
   } catch (e) {

@@ -4,7 +4,7 @@
  * `startOtterStorage({ s3KeyDelayMs })` or `startOtterStorage({ s3KeyGate })` is set. The delay is measured in
  * real time (not the service clock), because the point is that a create must wait while nobody moves the clock;
  * the gate is a latch the test opens itself, so a test never depends on how long anything takes
- * (tests/lifecycle-readiness.test.ts proves with it that the provider's create waits for readiness).
+ * (tests/credentials-readiness.test.ts proves with it that the provider's create waits for readiness).
  */
 import type { Store } from "./store";
 import type { StoreLike } from "./s3/contract";

@@ -1,6 +1,7 @@
 /**
- * The pack's policies, importable without starting the analyzer's gRPC server (`new PolicyPack` starts one at once;
- * research/pulumi.md §5.4). index.ts hands this array to PolicyPack; tests drive it through @pulumi/policy/server.
+ * The pack's policies, importable without starting the analyzer's gRPC server (`new PolicyPack` starts one at once:
+ * node_modules/@pulumi/policy/policy.js, class PolicyPack). index.ts hands this array to PolicyPack; tests drive it
+ * through @pulumi/policy/server.
  */
 import { Policies } from "@pulumi/policy";
 import { productionBucketProtected } from "./buckets";

@@ -1,7 +1,8 @@
 /**
  * What the pack recognises, in one place. Dynamic resources have no `__pulumiType` on their class, so
- * `validateResourceOfType` cannot be used; the policies compare `args.type` with these tokens (research/pulumi.md §5.4).
- * Issue 4's rotation features land later: a new schedule property or component type is a one-line change here.
+ * `validateResourceOfType` cannot be used; the policies compare `args.type` with these tokens
+ * (node_modules/@pulumi/policy/policy.d.ts, validateResourceOfType). A renamed rotation input or component type
+ * is a one-line change here.
  */
 export const BUCKET_TYPE = "pulumi-nodejs:dynamic/otterstorage:Bucket";
 export const ACCESS_KEY_TYPE = "pulumi-nodejs:dynamic/otterstorage:AccessKey";

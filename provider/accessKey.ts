@@ -14,14 +14,14 @@ import {
   CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult,
   connect, containsUnknown, endpointOutdated, isUnknown, plain, s3EndpointFor,
 } from "./common";
-import { adoptOnCreate, correctedSecret, ensureReady, lifecycleDiff } from "./credentials";
+import { adoptOnCreate, correctedSecret, ensureReady, credentialDiff } from "./credentials";
 
 export { ACCESS_KEY } from "./accessKeyFields";
 export type { AccessKeyInputs, AccessKeyOutputs } from "./accessKeyFields";
 
 /** The input names `check` accepts (schema.json and the SDK's AccessKeyArgs come from the same table). */
 export const ACCESS_KEY_INPUTS = inputNames(ACCESS_KEY);
-/** Inputs whose change issues a new key, from the table (adopt: only a different accessKeyId, see lifecycleDiff). */
+/** Inputs whose change issues a new key, from the table (adopt: only a different accessKeyId, see credentialDiff). */
 export const ACCESS_KEY_REPLACE_KEYS = changeSet(ACCESS_KEY, "replace");
 /** Inputs changed in place, from the table (label: see wantedLabel). */
 export const ACCESS_KEY_UPDATE_KEYS = changeSet(ACCESS_KEY, "in-place", "provider-only");
@@ -34,7 +34,7 @@ export async function check(_olds: Partial<AccessKeyInputs>, news: AccessKeyInpu
 
 /**
  * A change of bucket, rotationTrigger or adopt issues a new key (create-before-delete: never deleteBeforeReplace);
- * rotateAfterDays replaces by age. In place: label, the lifecycle settings, a corrected adopted secret, and an
+ * rotateAfterDays replaces by age. In place: label, the credential settings, a corrected adopted secret, and an
  * `endpoint` output that otterstorage:s3Endpoint no longer agrees with.
  */
 export async function diff(_id: string, olds: AccessKeyOutputs, news: AccessKeyInputs): Promise<DiffResult> {
@@ -45,8 +45,8 @@ export async function diff(_id: string, olds: AccessKeyOutputs, news: AccessKeyI
   for (const key of ACCESS_KEY_REPLACE_KEYS) if (key !== "adopt" && (containsUnknown(n[key]) || differs(ACCESS_KEY, key, o, n))) replaces.push(key);
   const relabel = isUnknown(news.label) || wantedLabel(olds, news) !== (olds.label ?? null);
   const inPlace = ACCESS_KEY_UPDATE_KEYS.some((key) => key !== "label" && (containsUnknown(n[key]) || differs(ACCESS_KEY, key, o, n)));
-  const lifecycle = await lifecycleDiff(() => connect().client, olds, news, replaces);
-  const changedInPlace = relabel || inPlace || lifecycle.inPlace;
+  const credential = await credentialDiff(() => connect().client, olds, news, replaces);
+  const changedInPlace = relabel || inPlace || credential.inPlace;
   const endpointMoved = replaces.length === 0 && !changedInPlace && (await endpointOutdated(olds.endpoint, olds.bucket));
   return { changes: replaces.length > 0 || changedInPlace || endpointMoved, replaces };
 }

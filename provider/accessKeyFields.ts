@@ -2,7 +2,7 @@
  * The AccessKey field table (provider/fields.ts says what each property means and what is derived from it: check,
  * diff's replace/in-place sets, the outputs copied from the inputs, schema.json, the SDK's AccessKeyArgs, README's
  * reference and docs/resources.md). Adding a field: one entry here, `npm run schema`, then its logic (if any) in
- * provider/accessKey.ts. The schemas of the credential-lifecycle inputs live next to their logic
+ * provider/accessKey.ts. The schemas of the credential inputs live next to their logic
  * (provider/rotation.ts, provider/credentials.ts, provider/adopt.ts).
  */
 import { z } from "zod";

@@ -1,7 +1,8 @@
 /**
  * Adoption: bring a key issued elsewhere (the console, a script) under management without rotating it. Dynamic
- * providers cannot take part in `pulumi import` (research/pulumi.md §3.4: the engine has no provider to Read
- * with before the program runs, and the secret could not be imported anyway), so `adopt` on AccessKey is the
+ * providers cannot take part in `pulumi import` (https://github.com/pulumi/pulumi/issues/7534,
+ * https://github.com/pulumi/pulumi/issues/16175: the engine has no provider to Read with before the program runs,
+ * and the secret could not be imported anyway), so `adopt` on AccessKey is the
  * supported path. Create checks, before managing anything:
  *   1. the Control API knows the key as an active key OF THAT BUCKET (otherwise: error naming adopt.accessKeyId);
  *   2. the secret signs a request the S3 endpoint accepts (signed HeadBucket; otherwise: error naming

@@ -9,6 +9,7 @@ import * as https from "https";
 import { randomUUID } from "crypto";
 import type { AxiosInstance } from "axios";
 import { z } from "zod";
+import { pathOf, route, type OperationId, type PathParams, type RequestBody, type ResponseBody, type Route, type RouteSpec } from "otterstorage-api";
 import * as api from "otterstorage-api";
 import { HINTS, isErrorCode, OtterStorageError, scrub, type OtterStorageErrorCode } from "./errors";
 import { nextDelay, parseRetryAfter, policyFromEnv, RetryPolicy, isRetryableStatus } from "./retry";
@@ -46,7 +47,6 @@ interface RawResponse {
   data: string;
 }
 
-const enc = encodeURIComponent;
 const PROXY_ENV = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"];
 const proxyConfigured = (): boolean => PROXY_ENV.some((k) => !!process.env[k]);
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
@@ -95,37 +95,65 @@ export class OtterStorageClient {
     return { status: res.status, headers: res.headers as RawResponse["headers"], data: String(res.data) };
   }
 
+  /**
+   * One operation of the route table (api/routes.ts): method, path, answer schema and whether it takes an
+   * Idempotency-Key all come from the operation's route, so they are stated once, for service and client alike.
+   * An idempotent create gets a fresh key unless the caller passes one (to reuse it across its own retries).
+   */
+  call<Op extends OperationId>(
+    operationId: Op,
+    params: PathParams<Route<Op>["path"]>,
+    opts: { body?: RequestBody<Op>; query?: Record<string, string>; idempotencyKey?: string } = {},
+  ): Promise<Answer<ResponseBody<Op>>> {
+    const r: RouteSpec = route(operationId);
+    return this.request({
+      operation: operationId,
+      method: r.method,
+      path: pathOf(operationId, params),
+      query: opts.query,
+      body: opts.body,
+      schema: r.response as z.ZodType<ResponseBody<Op>> | undefined,
+      idempotencyKey: r.idempotent ? (opts.idempotencyKey ?? randomUUID()) : undefined,
+    });
+  }
+
   health(): Promise<Answer<api.Health>> {
-    return this.request({ operation: "getHealth", method: "GET", path: "/v1/health", schema: api.Health });
+    return this.call("getHealth", {});
   }
 
   /** The returned `attempts` lets the caller recognise "taken by our own earlier attempt" (see provider/bucket.ts). */
-  createBucket(body: api.CreateBucketRequest, idempotencyKey: string = randomUUID()): Promise<Answer<api.Bucket>> {
-    return this.request({ operation: "createBucket", method: "POST", path: "/v1/buckets", body, schema: api.Bucket, idempotencyKey });
+  createBucket(body: api.CreateBucketRequest, idempotencyKey?: string): Promise<Answer<api.Bucket>> {
+    return this.call("createBucket", {}, { body, idempotencyKey });
+  }
+  listBuckets(cursor?: string, limit = 1000): Promise<Answer<api.BucketList>> {
+    return this.call("listBuckets", {}, { query: { limit: String(limit), ...(cursor ? { cursor } : {}) } });
   }
   getBucket(name: string): Promise<Answer<api.Bucket>> {
-    return this.request({ operation: "getBucket", method: "GET", path: `/v1/buckets/${enc(name)}`, schema: api.Bucket });
+    return this.call("getBucket", { bucket: name });
   }
   updateBucket(name: string, body: api.UpdateBucketRequest): Promise<Answer<api.Bucket>> {
-    return this.request({ operation: "updateBucket", method: "PATCH", path: `/v1/buckets/${enc(name)}`, body, schema: api.Bucket });
+    return this.call("updateBucket", { bucket: name }, { body });
   }
   deleteBucket(name: string, force = false): Promise<Answer<undefined>> {
-    return this.request({ operation: "deleteBucket", method: "DELETE", path: `/v1/buckets/${enc(name)}`, query: force ? { force: "true" } : undefined });
+    return this.call("deleteBucket", { bucket: name }, { query: force ? { force: "true" } : undefined });
   }
-  createAccessKey(bucket: string, body: api.CreateAccessKeyRequest, idempotencyKey: string = randomUUID()): Promise<Answer<api.CreatedAccessKey>> {
-    return this.request({ operation: "createAccessKey", method: "POST", path: `/v1/buckets/${enc(bucket)}/access-keys`, body, schema: api.CreatedAccessKey, idempotencyKey });
+  createAccessKey(bucket: string, body: api.CreateAccessKeyRequest, idempotencyKey?: string): Promise<Answer<api.CreatedAccessKey>> {
+    return this.call("createAccessKey", { bucket }, { body, idempotencyKey });
   }
   getAccessKey(bucket: string, id: string): Promise<Answer<api.AccessKey>> {
-    return this.request({ operation: "getAccessKey", method: "GET", path: `/v1/buckets/${enc(bucket)}/access-keys/${enc(id)}`, schema: api.AccessKey });
+    return this.call("getAccessKey", { bucket, accessKeyId: id });
   }
   listAccessKeys(bucket: string, cursor?: string): Promise<Answer<api.AccessKeyList>> {
-    return this.request({ operation: "listAccessKeys", method: "GET", path: `/v1/buckets/${enc(bucket)}/access-keys`, query: cursor ? { cursor } : undefined, schema: api.AccessKeyList });
+    return this.call("listAccessKeys", { bucket }, { query: cursor ? { cursor } : undefined });
   }
   updateAccessKey(bucket: string, id: string, body: api.UpdateAccessKeyRequest): Promise<Answer<api.AccessKey>> {
-    return this.request({ operation: "updateAccessKey", method: "PATCH", path: `/v1/buckets/${enc(bucket)}/access-keys/${enc(id)}`, body, schema: api.AccessKey });
+    return this.call("updateAccessKey", { bucket, accessKeyId: id }, { body });
   }
   revokeAccessKey(bucket: string, id: string): Promise<Answer<undefined>> {
-    return this.request({ operation: "revokeAccessKey", method: "DELETE", path: `/v1/buckets/${enc(bucket)}/access-keys/${enc(id)}` });
+    return this.call("revokeAccessKey", { bucket, accessKeyId: id });
+  }
+  createTemporaryCredentials(bucket: string, body: api.TemporaryCredentialsRequest, idempotencyKey?: string): Promise<Answer<api.TemporaryCredentials>> {
+    return this.call("createTemporaryCredentials", { bucket }, { body, idempotencyKey });
   }
 
   /** One logical call: attempts until success, a non-retryable failure, or the policy's bounds. */

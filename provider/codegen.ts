@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { changeSentence, defaultText, type InputField, type OutputField, type ResourceFields } from "./fields";
-import { RESOURCES } from "./schema";
+import { RESOURCES } from "./resources";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 export const SDK_PATH = path.join(ROOT, "sdk", "generated.ts");

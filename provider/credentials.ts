@@ -1,5 +1,5 @@
 /**
- * The credential-lifecycle logic of AccessKey, kept out of provider/accessKey.ts so that file stays one resource in
+ * The credential logic (docs/rotation.md) of AccessKey, kept out of provider/accessKey.ts so that file stays one resource in
  * one fixed order: `rotateAfterDays` (replacement by age on the service clock), `readiness` (create returns only
  * once the S3 endpoint accepts the key), `adopt` (manage an existing key), `profileName` (the name used by the SDK's
  * awsProfile / rcloneRemote outputs). Their table entries are in provider/accessKeyFields.ts; accessKey.ts calls
@@ -11,14 +11,14 @@ import type { AccessKeyInputs } from "./accessKeyFields";
 import type { OtterStorageClient } from "./client";
 import { isUnknown } from "./common";
 import { OtterStorageError, PROVIDER_ERRORS } from "./errors";
-import { AdoptInput, verifyAdoption } from "./adopt";
+import { verifyAdoption } from "./adopt";
 import { waitUntilReady } from "./readiness";
 import { dueByAge } from "./rotation";
 
 export const DEFAULT_READINESS_TIMEOUT_SECONDS = 60;
 
-/** The lifecycle inputs the hooks below read (their schemas: the table, provider/accessKeyFields.ts). */
-type LifecycleInputs = Pick<AccessKeyInputs, "rotateAfterDays" | "readiness" | "adopt" | "profileName">;
+/** The credential inputs the hooks below read (their schemas: the table, provider/accessKeyFields.ts). */
+type CredentialInputs = Pick<AccessKeyInputs, "rotateAfterDays" | "readiness" | "adopt" | "profileName">;
 
 export const Readiness = z.strictObject(
   {
@@ -45,12 +45,12 @@ export interface KeyState { accessKeyId: string; createdAt: string; secretAccess
 
 /**
  * Diff hook: adds "adopt" / "rotateAfterDays" to `replaces`, and says whether a corrected adopted secret changes in
- * place (the table's generic comparison covers the other lifecycle fields: provider/accessKey.ts diff).
+ * place (the table's generic comparison covers the other credential fields: provider/accessKey.ts diff).
  * The age is asked of the service clock only when nothing else already replaces the key, at most once per run
  * (provider/rotation.ts dueByAge: frozen for the run; unreachable → only a key provably not due diffs on).
  * A corrected `adopt.secretAccessKey` for the same key is an in-place update (update verifies and stores it).
  */
-export async function lifecycleDiff(client: () => OtterStorageClient, olds: KeyState, news: LifecycleInputs, replaces: string[]): Promise<{ inPlace: boolean }> {
+export async function credentialDiff(client: () => OtterStorageClient, olds: KeyState, news: CredentialInputs, replaces: string[]): Promise<{ inPlace: boolean }> {
   if (news.adopt && (isUnknown(news.adopt.accessKeyId) || news.adopt.accessKeyId !== olds.accessKeyId)) replaces.push("adopt");
   const days = news.rotateAfterDays;
   if (replaces.length === 0 && typeof days === "number" && olds.createdAt && (await dueByAge(client(), olds, days))) {
@@ -71,7 +71,7 @@ export async function lifecycleDiff(client: () => OtterStorageClient, olds: KeyS
 }
 
 /** `adopt` still names this key but carries another secret than the state (a corrected secret). */
-export function adoptedSecretChanged(olds: KeyState, news: LifecycleInputs): boolean {
+export function adoptedSecretChanged(olds: KeyState, news: CredentialInputs): boolean {
   const a = news.adopt;
   if (!a || isUnknown(a.accessKeyId) || a.accessKeyId !== olds.accessKeyId) return false;
   return isUnknown(a.secretAccessKey) || a.secretAccessKey !== olds.secretAccessKey;
@@ -82,7 +82,7 @@ export function adoptedSecretChanged(olds: KeyState, news: LifecycleInputs): boo
  * the bucket; the secret signs a HeadBucket the S3 endpoint accepts) before it replaces the secret in the state.
  * A 403 always refuses (the old secret stays); with readiness disabled an unreachable S3 endpoint does not.
  */
-export async function correctedSecret(client: OtterStorageClient, bucket: string, olds: KeyState, news: LifecycleInputs): Promise<string | undefined> {
+export async function correctedSecret(client: OtterStorageClient, bucket: string, olds: KeyState, news: CredentialInputs): Promise<string | undefined> {
   if (!adoptedSecretChanged(olds, news)) return undefined;
   try {
     await verifyAdoption(client, bucket, news.adopt!, true);
@@ -93,7 +93,7 @@ export async function correctedSecret(client: OtterStorageClient, bucket: string
 }
 
 /** Create hook for `adopt`: verify, then manage the existing key. Undefined when the inputs do not adopt. */
-export async function adoptOnCreate(client: OtterStorageClient, bucket: string, inputs: LifecycleInputs): Promise<{ live: api.AccessKey; secretAccessKey: string } | undefined> {
+export async function adoptOnCreate(client: OtterStorageClient, bucket: string, inputs: CredentialInputs): Promise<{ live: api.AccessKey; secretAccessKey: string } | undefined> {
   if (!inputs.adopt) return undefined;
   const live = await verifyAdoption(client, bucket, inputs.adopt, !inputs.readiness?.disabled);
   return { live, secretAccessKey: inputs.adopt.secretAccessKey };

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The long fuzz run (issue 6): tests/evidence-fuzz.test.ts with many more requests per plane and a fresh seed,
+# The long fuzz run: tests/evidence-fuzz.test.ts with many more requests per plane and a fresh seed,
 # printed first so a failure can be replayed: FUZZ_SEED=<seed> FUZZ_RUNS=<n> npm run fuzz:long
 # Defaults: 50000 requests per plane (about a minute on 2 cores; 20000 took 23 s).
 set -euo pipefail

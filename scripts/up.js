@@ -24,7 +24,7 @@ const ROOT = path.resolve(__dirname, "..");
 const DEFAULT_ENDPOINT = "http://127.0.0.1:7480";
 /** For the local dev stack only: it protects nothing but this machine's throw-away state. */
 const DEFAULT_PASSPHRASE = "otterstorage-local-dev";
-const MIN_CLI = [3, 139]; // `configure` for dynamic providers (research/pulumi.md §4)
+const MIN_CLI = [3, 139]; // `configure` for dynamic providers (https://github.com/pulumi/pulumi/pull/17697)
 
 const INSTALL_HINT = `npm run up needs the Pulumi CLI, and \`pulumi\` is not on your PATH (nor in .tools/pulumi/bin).
 

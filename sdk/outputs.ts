@@ -1,16 +1,15 @@
 /**
- * Ready-to-use credential outputs: the forms clients actually consume (the seed's Option A profile, Option B
- * environment, an SDK client config, an rclone remote). Computed in the program from a key's outputs with
+ * Ready-to-use credential outputs: the forms clients actually consume (Option A profile and Option B environment
+ * of the OtterStorage guide "Configure access keys", an SDK client config, an rclone remote). Computed in the program from a key's outputs with
  * pulumi.all/apply and wrapped with pulumi.secret, so nothing new is stored in state and every form that holds the
  * secret is a secret. The plain `…Of` functions do the same for values you already hold (e.g. temporary
  * credentials outside Pulumi).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_PROFILE_NAME } from "otterstorage-api";
+import { DEFAULT_PROFILE_NAME, awsProfileOf, environmentOf, rcloneRemoteOf, s3ClientConfigOf } from "otterstorage-api";
 
 export { awsProfileOf, environmentOf, rcloneRemoteOf, s3ClientConfigOf } from "otterstorage-api";
 export type { AwsProfile, Credentials, EnvironmentMap, S3ClientConfig } from "otterstorage-api";
-import { awsProfileOf, environmentOf, rcloneRemoteOf, s3ClientConfigOf } from "otterstorage-api";
 import type { AwsProfile, Credentials, EnvironmentMap, S3ClientConfig } from "otterstorage-api";
 
 export interface ReadyToUseOutputs {

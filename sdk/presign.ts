@@ -1,5 +1,5 @@
 /**
- * Presigned URLs for one-off object sharing (the seed: "prefer presigned URLs for one-off object sharing instead of
+ * Presigned URLs for one-off object sharing (the OtterStorage guide "Configure access keys": "prefer presigned URLs for one-off object sharing instead of
  * handing out credentials"). SigV4 query signing (provider/sigv4.ts), path-style, like
  * `aws s3 presign`. A URL is a bearer capability until it expires, so the Output form is a secret.
  */

@@ -79,14 +79,7 @@ export async function issueTemporaryCredentials(args: TemporaryCredentialsArgs, 
   const cfg = config ?? (await programConfig());
   const client = clientFor(cfg.endpoint, cfg.token);
   const t = (
-    await client.request({
-      operation: "createTemporaryCredentials",
-      method: "POST",
-      path: `/v1/buckets/${encodeURIComponent(args.bucket)}/temporary-credentials`,
-      body: { durationSeconds: args.durationSeconds ?? 3600 },
-      schema: api.TemporaryCredentials,
-      idempotencyKey: globalThis.crypto.randomUUID(),
-    })
+    await client.createTemporaryCredentials(args.bucket, { durationSeconds: args.durationSeconds ?? 3600 })
   ).data;
   return {
     accessKeyId: t.accessKeyId,

@@ -1,10 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CONTROL_ERRORS, PROBLEM_CONTENT_TYPE, problemType } from "otterstorage-api";
+import { CONTROL_ERRORS, PROBLEM_CONTENT_TYPE, problemType, Health, Problem, buildOpenApi } from "otterstorage-api";
 import { ROUTES, type RouteSpec } from "otterstorage-api";
-import { Health, Problem } from "otterstorage-api";
-import { buildOpenApi } from "otterstorage-api";
 import { ManualClock } from "otterstorage-local/dist/clock";
 import { startControlServer, ControlServer } from "otterstorage-local/dist/control/server";
 import { Store } from "otterstorage-local/dist/store";

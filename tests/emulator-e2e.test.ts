@@ -49,7 +49,7 @@ describe("Local OtterStorage end to end: keys issued by the control API on the S
   });
 
   it("temporary credentials work with their session token until expiresAt on the service clock, then fail with ExpiredToken", async () => {
-    // Issue 10 minutes "ago" so that at expiry the service clock is still within the SigV4 skew allowance of the
+    // Created 10 minutes "ago" so that at expiry the service clock is still within the SigV4 skew allowance of the
     // client's real clock (otherwise the answer is RequestTimeTooSkewed, not ExpiredToken).
     const real = Date.now();
     clock.set(real - 600_000);
@@ -73,7 +73,7 @@ describe("Local OtterStorage end to end: keys issued by the control API on the S
     assert.equal((await api().get("/v1/buckets/e2e-doomed")).body.objectCount, 0, "a recreated bucket starts empty");
   });
 
-  it("the AWS CLI works with a key from the environment and --endpoint-url, as on the seed page", function () {
+  it("the AWS CLI works with a key from the environment and --endpoint-url, as in the OtterStorage guide", function () {
     if (spawnSync("aws", ["--version"], { encoding: "utf8" }).status !== 0) return skipBecause(this, "AWS CLI not installed (pip install awscli)");
     return (async () => {
       const k = (await api().post("/v1/buckets/e2e-main/access-keys", { label: "aws-cli" })).body;

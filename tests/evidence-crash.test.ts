@@ -1,5 +1,5 @@
 /**
- * Issue 6, suite 2: crash safety. Local OtterStorage runs as a child process (otterstorage-local's dist/cli.js --data-dir);
+ * Evidence suite 2 of 5 (docs/benchmarks.md "Evidence suites"): crash safety. Local OtterStorage runs as a child process (otterstorage-local's dist/cli.js --data-dir);
  * concurrent single-part and multipart uploads (@aws-sdk/client-s3) run against it and it is SIGKILLed while they
  * are in flight, then restarted on the same data dir. Every acknowledged object must read back byte-identical
  * (sha256), every listed object must be complete (it is one we sent, whole), the SQLite file as the crash left it

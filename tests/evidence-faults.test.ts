@@ -1,5 +1,5 @@
 /**
- * Issue 6, suite 1: faults. Local OtterStorage's fault injection (emulator/faults.ts) is itself checked first (the
+ * Evidence suite 1 of 5 (docs/benchmarks.md "Evidence suites"): faults. Local OtterStorage's fault injection (emulator/faults.ts) is itself checked first (the
  * faults are real, reproducible and in each plane's error format, and a post-processing reset really does leave a
  * duplicate behind a client without Idempotency-Key), then the main run: 200 keys across 20 buckets through the
  * real dynamic-provider host with 20% of control requests failing, then destroy.

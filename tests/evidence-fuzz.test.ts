@@ -1,5 +1,5 @@
 /**
- * Issue 6, suite 3: fuzzing both APIs with fast-check. Random malformed requests (bad JSON, wrong types, huge and
+ * Evidence suite 3 of 5 (docs/benchmarks.md "Evidence suites"): fuzzing both APIs with fast-check. Random malformed requests (bad JSON, wrong types, huge and
  * hostile names and labels, malformed Authorization headers, broken aws-chunked bodies, absurd ranges, path
  * traversal in keys) against one in-process Local OtterStorage: never a 5xx (501 NotImplemented, a declared
  * answer for unsupported S3 sub-resources, excepted), never a reset connection, never a hang (5 s per request),

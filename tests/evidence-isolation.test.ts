@@ -1,5 +1,5 @@
 /**
- * Issue 6, suite 5: isolation and revocation under concurrency. Every bucket's own keys hammer it (PUT, GET, HEAD,
+ * Evidence suite 5 of 5 (docs/benchmarks.md "Evidence suites"): isolation and revocation under concurrency. Every bucket's own keys hammer it (PUT, GET, HEAD,
  * LIST, DELETE) while keys and temporary credentials of the other buckets probe it with the same operations, and
  * one key per bucket is revoked mid-run. Counted: cross-bucket successes (must be 0) and successes of requests that
  * started after their key's revoke had returned (must be 0); a request already in flight when the revoke returns

@@ -1,5 +1,5 @@
 /**
- * Issue 6, suite 4: secret-leak scan. Keys are created, relabelled, rotated (replace, create-before-delete),
+ * Evidence suite 4 of 5 (docs/benchmarks.md "Evidence suites"): secret-leak scan. Keys are created, relabelled, rotated (replace, create-before-delete),
  * refreshed, used (signed, presigned, temporary credentials, a wrong secret), made to fail and deleted through the
  * real dynamic-provider host against the CLI as a child process; then everything that persists or prints is
  * scanned for every secret access key, the session token and the account token (plain, base64, hex, UTF-16,

@@ -144,7 +144,7 @@ export async function startWithFaults(opts: StartOptions, faults: FaultOptions):
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The fault run (issue 6, suite 1; bench/fault-convergence.ts)
+// The fault run (tests/evidence-faults.test.ts; bench/fault-convergence.ts)
 
 /** 20% of control requests fail, half of those after the service processed them (the Idempotency-Key case). */
 export function faultMix(seed: number): FaultOptions {

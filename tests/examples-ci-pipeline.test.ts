@@ -7,7 +7,6 @@ import { ROOT, runProgram } from "./examples-harness";
 import { control, useEmulator } from "./support/emulator";
 import { skipBecause } from "./support/skip";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(s: string): any };
 
 const ENTRY = path.join(ROOT, "dist", "examples", "ci-pipeline", "index.js");

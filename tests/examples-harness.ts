@@ -3,8 +3,8 @@
  * pulumi.runtime.setMocks and records what it asks the engine for: every resource with its inputs, options and
  * dependencies, and every stack output with its secretness.
  *
- * setMocks ignores resource options, so on its own a secret output never comes back secret (research/pulumi.md
- * §2.3). The mock here applies the engine's `additionalSecretOutputs` rule (the outputs listed in the option come
+ * setMocks ignores resource options, so on its own a secret output never comes back secret (node_modules/@pulumi/pulumi/runtime/mocks.js
+ * registerResource). The mock here applies the engine's `additionalSecretOutputs` rule (the outputs listed in the option come
  * back as secrets), so the programs' exports show the secretness a real `pulumi up` gives them; tests also assert
  * that the option was sent.
  */
@@ -12,10 +12,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Res } from "./policy-harness";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
 const settings = require("@pulumi/pulumi/runtime/settings");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const FAKE_SECRET = "aB3xY9kLpQ7mN2vWcR5tZ8dF1gH4jK6sUe0oI2pL";
@@ -147,7 +145,7 @@ export async function runProgram(entry: string, opts: RunOptions): Promise<Progr
   );
   pulumi.runtime.setAllConfig(opts.config ?? {});
 
-  // A failing program surfaces as unhandled rejections too (research/pulumi.md §5.4): during the run they are
+  // A failing program surfaces as unhandled rejections too (a resource whose URN never resolves): during the run they are
   // the program's failure, reported by runProgram, not a crash of the test process.
   const rejections: unknown[] = [];
   const savedListeners = process.listeners("unhandledRejection");

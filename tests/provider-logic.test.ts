@@ -1,6 +1,6 @@
 /**
  * Resource logic called directly (no Pulumi) against Local OtterStorage over real HTTP: check / diff / create /
- * read / update / delete for Bucket and AccessKey, with the drift and lifecycle rules of issue 3.
+ * read / update / delete for Bucket and AccessKey, with the drift and replace rules of docs/resources.md "Check, refresh, replace and drift".
  */
 import * as assert from "node:assert/strict";
 import * as bucket from "../provider/bucket";

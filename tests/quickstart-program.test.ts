@@ -4,7 +4,6 @@ import * as path from "path";
 import { FAKE_SECRET, ROOT, runProgram } from "./examples-harness";
 import { policyDiagnostics } from "./examples-policy";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(s: string): any };
 
 describe("root quickstart (Pulumi.yaml) under mocks", () => {

@@ -19,7 +19,7 @@ describe("S3 with the AWS CLI, boto3 and curl, as the OtterStorage key page show
     if (!which("aws")) return skipBecause(this, "AWS CLI not installed (pip install awscli)");
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "otter-cli-"));
     key = await bucketWithKey(emu(), B);
-    // Option A of the seed page: a named profile with endpoint_url in ~/.aws/config.
+    // Option A of the OtterStorage guide "Configure access keys": a named profile with endpoint_url in ~/.aws/config.
     fs.writeFileSync(path.join(dir, "credentials"), `[otter]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`, { mode: 0o600 });
     fs.writeFileSync(path.join(dir, "config"), `[profile otter]\nregion = eu-mad\noutput = json\nendpoint_url = ${emu().s3Url}\n`);
     fs.writeFileSync(path.join(dir, "informe.pdf"), "%PDF-1.4 not really\n");

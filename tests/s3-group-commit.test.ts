@@ -1,5 +1,5 @@
 /**
- * Group commit (emulator/s3/objects.ts, docs/s3-compatibility.md "Storage and durability"): the metadata writes of
+ * Group commit (emulator/s3/groupCommit.ts, docs/s3-compatibility.md "Storage and durability"): the metadata writes of
  * concurrent requests share one SQLite transaction, one savepoint per request. These tests drive ObjectStore's own
  * API on a data dir: several `commit()` calls made in the same tick form one batch; one item writes and then
  * throws inside its savepoint. Only that item may roll back; the others must be committed, acknowledged, readable
@@ -12,7 +12,8 @@ import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { startOtterStorage, type OtterStorage } from "otterstorage-local";
-import type { DurableBody, ObjectStore, ObjectVersion } from "otterstorage-local/dist/s3/objects";
+import type { ObjectStore } from "otterstorage-local/dist/s3/objects";
+import type { DurableBody, ObjectVersion } from "otterstorage-local/dist/s3/objectSchema";
 import { bucketWithKey, errorOf, sdk, type BucketKey } from "./s3-support";
 
 const BUCKET = "group-commit";

@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { ManualClock } from "otterstorage-local";
 import { control, useEmulator } from "./support/emulator";
-import { bucketWithKey, codeOf, heldRequest, raw, sdk, signed } from "./s3-support";
+import { bucketWithKey, codeOf, heldRequest, sdk } from "./s3-support";
 
 const MiB = 1024 * 1024;
 

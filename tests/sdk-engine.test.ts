@@ -29,7 +29,7 @@ describe("program with Bucket + two AccessKeys through an engine-like monitor", 
 
   // What the SDK itself sends: the mock only copies the request's additionalSecretOutputs into the record. Whether
   // the engine then keeps the value secret is the engine's rule, checked under the real Pulumi CLI by
-  // tests/engine-lifecycle.test.ts "secrets: no secret key and no account token in plaintext...".
+  // tests/engine-keys.test.ts "secrets: no secret key and no account token in plaintext...".
   it("asks the engine to keep secretAccessKey secret: additionalSecretOutputs in each AccessKey's RegisterResource request", () => {
     const sent = Object.fromEntries(state.map((r) => [r.name, r.additionalSecretOutputs]));
     assert.deepEqual(sent, { media: [], ci: ["secretAccessKey"], app: ["secretAccessKey"] });

@@ -6,7 +6,6 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessKey, Bucket } from "pulumi-otterstorage";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const MockMonitor = require("@pulumi/pulumi/runtime/mocks").MockMonitor;
 
 interface Sent { type: string; name: string; inputs: Record<string, any>; additionalSecretOutputs: string[]; deleteBeforeReplace: boolean; replaceOnChanges: string[] }

@@ -7,10 +7,8 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessKey, Bucket } from "pulumi-otterstorage";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const requireFromString = require("require-from-string");
 const MockMonitor = require("@pulumi/pulumi/runtime/mocks").MockMonitor;
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 const TOKEN = "ottk_serialization_test_token_9c1e";
 const ENDPOINT = "http://127.0.0.1:59999/serialization-endpoint";

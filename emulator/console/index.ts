@@ -12,8 +12,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type * as s from "otterstorage-api";
-import { CONTROL_ERRORS, ControlErrorCode } from "otterstorage-api";
-import { auditKeys, KeyFacts, parseDays } from "otterstorage-api";
+import { CONTROL_ERRORS, ControlErrorCode, auditKeys, KeyFacts, parseDays } from "otterstorage-api";
+import { pathOf, route, type OperationId } from "otterstorage-api";
 import type { Clock } from "../clock";
 import { Logger, silentLogger } from "../log";
 import { safeEqual } from "../store/crypto";
@@ -82,10 +82,15 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
   const audit = { rotationAgeDays: deps.rotationAgeDays ?? DEFAULT_ROTATION_AGE_DAYS, unusedDays: deps.unusedDays ?? DEFAULT_UNUSED_DAYS };
 
   /** One Control API call, in-process, as the account. */
-  async function api<T = any>(method: "GET" | "POST" | "PATCH" | "DELETE", url: string, body?: unknown): Promise<ApiAnswer<T>> {
+  /**
+   * One Control API operation, in-process; method and path come from its route (api/routes.ts). `body` is what the
+   * form sent, unvalidated: the route's own schema checks it, so the console shows the API's own field errors.
+   */
+  async function api<T = any>(op: OperationId, params: Record<string, string>, body?: unknown, query?: Record<string, string>): Promise<ApiAnswer<T>> {
+    const path = pathOf(op, params as never); // a missing :name throws, naming it
     const res = await app.inject({
-      method,
-      url,
+      method: route(op).method,
+      url: query ? `${path}?${new URLSearchParams(query)}` : path,
       headers: { authorization: `Bearer ${deps.token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
       payload: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -98,13 +103,12 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
     const code = prob?.code && Object.hasOwn(CONTROL_ERRORS, prob.code) ? (prob.code as ControlErrorCode) : "InternalError";
     return new StoreError(code, `${what} failed: ${prob?.detail ?? `HTTP ${a.status}`}`);
   };
-  const enc = encodeURIComponent;
 
   async function allBuckets(): Promise<s.Bucket[]> {
     const out: s.Bucket[] = [];
     let cursor: string | null = null;
     do {
-      const a: ApiAnswer<s.BucketList> = await api("GET", `/v1/buckets?limit=1000${cursor ? `&cursor=${enc(cursor)}` : ""}`);
+      const a: ApiAnswer<s.BucketList> = await api("listBuckets", {}, undefined, { limit: "1000", ...(cursor ? { cursor } : {}) });
       if (!ok(a)) throw failed(a, "listing the buckets");
       out.push(...a.body.buckets);
       cursor = a.body.nextCursor;
@@ -115,7 +119,7 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
     const out: s.AccessKey[] = [];
     let cursor: string | null = null;
     do {
-      const a: ApiAnswer<s.AccessKeyList> = await api("GET", `/v1/buckets/${enc(bucket)}/access-keys?limit=1000${cursor ? `&cursor=${enc(cursor)}` : ""}`);
+      const a: ApiAnswer<s.AccessKeyList> = await api("listAccessKeys", { bucket }, undefined, { limit: "1000", ...(cursor ? { cursor } : {}) });
       if (!ok(a)) throw failed(a, `listing the keys of ${bucket}`);
       out.push(...a.body.accessKeys);
       cursor = a.body.nextCursor;
@@ -262,14 +266,14 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
         const body: Record<string, unknown> = { name: values.name, storageClass: f.storageClass || undefined, legalHold: values.legalHold };
         if (f.versioning) body.versioning = f.versioning;
         if (f.objectLockMode || f.objectLockDays) body.objectLock = { mode: f.objectLockMode || undefined, days: /^\d+$/.test(f.objectLockDays ?? "") ? Number(f.objectLockDays) : f.objectLockDays || undefined };
-        const a = await api("POST", "/v1/buckets", body);
+        const a = await api("createBucket", {}, body);
         if (ok(a)) return redirect(reply, `${p.bucketUrl(a.body.name)}?notice=created`);
         return page(reply, a.status, p.createBucketPage(g.ctx, values, problemToErrors(a, BUCKET_FIELDS, { BucketAlreadyExists: "name" })));
       });
 
       // --- bucket page: Access keys tab ----------------------------------------------------------------------
       async function keysTab(reply: FastifyReply, ctx: p.PageContext, bucket: string, status: number, extra: Partial<p.KeysTabState>) {
-        const b = await api<s.Bucket>("GET", `/v1/buckets/${enc(bucket)}`);
+        const b = await api<s.Bucket>("getBucket", { bucket });
         if (!ok(b)) return page(reply, b.status, p.errorPage(b.status, "No such bucket", (b.body as unknown as s.Problem).detail, ctx));
         const keys = await bucketKeys(bucket);
         const report = auditKeys(keys.map(facts), { now: deps.clock.now(), maxAgeDays: audit.rotationAgeDays, unusedDays: audit.unusedDays });
@@ -301,7 +305,7 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
         const done = once(g, reply, bucket);
         if (done) return done;
         const label = (g.form.label ?? "").trim();
-        const a = await api<s.CreatedAccessKey>("POST", `/v1/buckets/${enc(bucket)}/access-keys`, label ? { label } : {});
+        const a = await api<s.CreatedAccessKey>("createAccessKey", { bucket }, label ? { label } : {});
         if (!ok(a)) return keysTab(reply, g.ctx, bucket, a.status, { createLabel: g.form.label, createErrors: problemToErrors(a as ApiAnswer<any>, { label: "label" }) });
         // The only answer that carries the secret: no-store (set by page()), and a reload lands on the plain GET.
         return keysTab(reply, { ...g.ctx, replaceUrl: p.bucketUrl(bucket) }, bucket, 201, { newKey: { key: a.body } });
@@ -314,7 +318,7 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
         const done = once(g, reply, bucket);
         if (done) return done;
         const raw = g.form.durationSeconds ?? "";
-        const a = await api<s.TemporaryCredentials>("POST", `/v1/buckets/${enc(bucket)}/temporary-credentials`, { durationSeconds: /^\d+$/.test(raw) ? Number(raw) : raw });
+        const a = await api<s.TemporaryCredentials>("createTemporaryCredentials", { bucket }, { durationSeconds: /^\d+$/.test(raw) ? Number(raw) : raw });
         if (!ok(a)) return keysTab(reply, g.ctx, bucket, a.status, { tempErrors: problemToErrors(a as ApiAnswer<any>, { durationSeconds: "durationSeconds" }) });
         return keysTab(reply, { ...g.ctx, replaceUrl: p.bucketUrl(bucket) }, bucket, 201, { newTemp: { creds: a.body } });
       });
@@ -324,7 +328,7 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
         if (!g) return reply;
         const { bucket, id } = req.params as { bucket: string; id: string };
         const value = g.form.label ?? "";
-        const a = await api("PATCH", `/v1/buckets/${enc(bucket)}/access-keys/${enc(id)}`, { label: value.trim() === "" ? null : value.trim() });
+        const a = await api("updateAccessKey", { bucket, accessKeyId: id }, { label: value.trim() === "" ? null : value.trim() });
         if (ok(a)) return redirect(reply, `${p.bucketUrl(bucket)}?notice=relabelled`);
         return keysTab(reply, g.ctx, bucket, a.status, { relabel: { id, value, errors: problemToErrors(a, { label: `label-${id}` }) } });
       });
@@ -333,7 +337,7 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
         const ctx = signedIn(req, reply);
         if (!ctx) return reply;
         const { bucket, id } = req.params as { bucket: string; id: string };
-        const a = await api<s.AccessKey>("GET", `/v1/buckets/${enc(bucket)}/access-keys/${enc(id)}`);
+        const a = await api<s.AccessKey>("getAccessKey", { bucket, accessKeyId: id });
         if (!ok(a)) return page(reply, a.status, p.errorPage(a.status, "No such access key", (a.body as unknown as s.Problem).detail, ctx));
         return page(reply, 200, p.revokeConfirmPage(ctx, bucket, a.body));
       });
@@ -342,14 +346,14 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
         const g = guarded(req, reply);
         if (!g) return reply;
         const { bucket, id } = req.params as { bucket: string; id: string };
-        const a = await api("DELETE", `/v1/buckets/${enc(bucket)}/access-keys/${enc(id)}`);
+        const a = await api("revokeAccessKey", { bucket, accessKeyId: id });
         if (!ok(a)) return page(reply, a.status, p.errorPage(a.status, "Not revoked", (a.body as s.Problem).detail, g.ctx));
         return redirect(reply, `${p.bucketUrl(bucket)}?notice=revoked`);
       });
 
       // --- bucket page: Settings tab -------------------------------------------------------------------------
       async function settingsTab(reply: FastifyReply, ctx: p.PageContext, bucket: string, status: number, errors: p.FormErrors) {
-        const b = await api<s.Bucket>("GET", `/v1/buckets/${enc(bucket)}`);
+        const b = await api<s.Bucket>("getBucket", { bucket });
         if (!ok(b)) return page(reply, b.status, p.errorPage(b.status, "No such bucket", (b.body as unknown as s.Problem).detail, ctx));
         return page(reply, status, p.settingsTab(ctx, { bucket: b.body, errors }));
       }
@@ -368,7 +372,7 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
         else if (f.setting === "legalHold") patch = { legalHold: f.legalHold === "on" };
         else if (f.setting === "storageClass") patch = { storageClass: f.storageClass };
         else return settingsTab(reply, g.ctx, bucket, 400, { fields: {}, form: ["Unknown setting; use one of the forms on this page."] });
-        const a = await api("PATCH", `/v1/buckets/${enc(bucket)}`, patch);
+        const a = await api("updateBucket", { bucket }, patch);
         if (ok(a)) return redirect(reply, `${p.bucketUrl(bucket, "settings")}?notice=saved`);
         return settingsTab(reply, g.ctx, bucket, a.status, problemToErrors(a, { versioning: "versioning", legalHold: "legalHold", storageClass: "storageClass" }, { LegalHoldActive: f.setting }));
       });

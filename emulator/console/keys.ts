@@ -5,9 +5,7 @@
  * "Revoke"), and the panel carries its Option A profile and Option B environment snippets (api/forms.ts).
  */
 import type * as s from "otterstorage-api";
-import { LABEL_MAX, TEMP_CREDENTIALS_MAX_SECONDS, TEMP_CREDENTIALS_MIN_SECONDS } from "otterstorage-api";
-import { AuditedKey, AuditReport, Flag } from "otterstorage-api";
-import { awsProfileOf, environmentOf } from "otterstorage-api";
+import { LABEL_MAX, TEMP_CREDENTIALS_MAX_SECONDS, TEMP_CREDENTIALS_MIN_SECONDS, AuditedKey, AuditReport, Flag, awsProfileOf, environmentOf } from "otterstorage-api";
 import { html, Html } from "./html";
 import { BASE, bucketHeader, bucketUrl, csrfField, fieldError, FormErrors, formErrors, layout, noErrors, PageContext, tabs, when } from "./layout";
 

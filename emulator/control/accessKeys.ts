@@ -1,5 +1,4 @@
 /** Handlers of the access-key and temporary-credential routes. */
-import type { z } from "zod";
 import type * as s from "otterstorage-api";
 import { ACCESS_KEY_ID_RE } from "otterstorage-api";
 import { isoTime } from "../clock";
@@ -22,22 +21,20 @@ function keyView(ctx: ControlContext, k: AccessKeyRecord): s.AccessKey {
 }
 
 /** Ids that cannot be keys answer 404 like revoked ones: the route exists, the key does not. */
-function keyId(params: Record<string, string>): string {
+function keyId(params: { bucket: string; accessKeyId: string }): string {
   if (!ACCESS_KEY_ID_RE.test(params.accessKeyId)) throw accessKeyNotFound(params.bucket, params.accessKeyId.slice(0, 40));
   return params.accessKeyId;
 }
 
-export const createAccessKey: Handler = (ctx, { params, body }) => {
-  const req = body as z.output<typeof s.CreateAccessKeyRequest>;
-  const { key, secretAccessKey } = ctx.store.createAccessKey(params.bucket, req.label ?? null);
+export const createAccessKey: Handler<"createAccessKey"> = (ctx, { params, body }) => {
+  const { key, secretAccessKey } = ctx.store.createAccessKey(params.bucket, body.label ?? null);
   const created: s.CreatedAccessKey = { ...keyView(ctx, key), secretAccessKey };
   return { status: 201, body: created, credentialId: key.accessKeyId };
 };
 
-export const listAccessKeys: Handler = (ctx, { params, query }) => {
-  const q = query as z.output<typeof s.ListQuery>;
-  const after = decodeCursor(q.cursor, "seq", "number") as number | undefined;
-  const page = ctx.store.listAccessKeys(params.bucket, q.limit, after);
+export const listAccessKeys: Handler<"listAccessKeys"> = (ctx, { params, query }) => {
+  const after = decodeCursor(query.cursor, "seq", "number") as number | undefined;
+  const page = ctx.store.listAccessKeys(params.bucket, query.limit, after);
   const last = page.items[page.items.length - 1];
   return {
     status: 200,
@@ -45,26 +42,24 @@ export const listAccessKeys: Handler = (ctx, { params, query }) => {
   };
 };
 
-export const getAccessKey: Handler = (ctx, { params }) => {
+export const getAccessKey: Handler<"getAccessKey"> = (ctx, { params }) => {
   if (!ctx.store.getBucket(params.bucket)) throw bucketNotFound(params.bucket);
   return { status: 200, body: keyView(ctx, ctx.store.getAccessKey(params.bucket, keyId(params))) };
 };
 
-export const updateAccessKey: Handler = (ctx, { params, body }) => {
+export const updateAccessKey: Handler<"updateAccessKey"> = (ctx, { params, body }) => {
   if (!ctx.store.getBucket(params.bucket)) throw bucketNotFound(params.bucket);
-  const req = body as z.output<typeof s.UpdateAccessKeyRequest>;
-  return { status: 200, body: keyView(ctx, ctx.store.updateAccessKeyLabel(params.bucket, keyId(params), req.label)) };
+  return { status: 200, body: keyView(ctx, ctx.store.updateAccessKeyLabel(params.bucket, keyId(params), body.label)) };
 };
 
-export const revokeAccessKey: Handler = (ctx, { params }) => {
+export const revokeAccessKey: Handler<"revokeAccessKey"> = (ctx, { params }) => {
   if (!ctx.store.getBucket(params.bucket)) throw bucketNotFound(params.bucket);
   ctx.store.revokeAccessKey(params.bucket, keyId(params));
   return { status: 204 };
 };
 
-export const createTemporaryCredentials: Handler = (ctx, { params, body }) => {
-  const req = body as z.output<typeof s.TemporaryCredentialsRequest>;
-  const t = ctx.store.createTemporaryCredentials(params.bucket, req.durationSeconds);
+export const createTemporaryCredentials: Handler<"createTemporaryCredentials"> = (ctx, { params, body }) => {
+  const t = ctx.store.createTemporaryCredentials(params.bucket, body.durationSeconds);
   const out: s.TemporaryCredentials = {
     accessKeyId: t.accessKeyId,
     secretAccessKey: t.secretAccessKey,

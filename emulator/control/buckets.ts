@@ -1,5 +1,4 @@
 /** Handlers of the bucket routes (createBucket, listBuckets, getBucket, updateBucket, deleteBucket). */
-import type { z } from "zod";
 import type * as s from "otterstorage-api";
 import { isoTime } from "../clock";
 import type { BucketRecord } from "../store";
@@ -33,8 +32,7 @@ function mustGet(ctx: ControlContext, name: string): BucketRecord {
   return b;
 }
 
-export const createBucket: Handler = (ctx, { body }) => {
-  const req = body as z.output<typeof s.CreateBucketRequest>;
+export const createBucket: Handler<"createBucket"> = (ctx, { body: req }) => {
   if (req.region !== ctx.region) {
     throw validationFailed([{ path: "region", message: `this service serves region '${ctx.region}'; use it or omit the field` }]);
   }
@@ -56,10 +54,9 @@ export const createBucket: Handler = (ctx, { body }) => {
   }
 };
 
-export const listBuckets: Handler = (ctx, { query }) => {
-  const q = query as z.output<typeof s.ListQuery>;
-  const after = decodeCursor(q.cursor, "after", "string") as string | undefined;
-  const page = ctx.store.listBuckets(q.limit, after);
+export const listBuckets: Handler<"listBuckets"> = (ctx, { query }) => {
+  const after = decodeCursor(query.cursor, "after", "string") as string | undefined;
+  const page = ctx.store.listBuckets(query.limit, after);
   const last = page.items[page.items.length - 1];
   return {
     status: 200,
@@ -67,19 +64,18 @@ export const listBuckets: Handler = (ctx, { query }) => {
   };
 };
 
-export const getBucket: Handler = (ctx, { params }) => ({ status: 200, body: bucketView(ctx, mustGet(ctx, params.bucket)) });
+export const getBucket: Handler<"getBucket"> = (ctx, { params }) => ({ status: 200, body: bucketView(ctx, mustGet(ctx, params.bucket)) });
 
-export const updateBucket: Handler = (ctx, { params, body }) => {
-  const patch = body as z.output<typeof s.UpdateBucketRequest>;
-  return { status: 200, body: bucketView(ctx, ctx.store.updateBucket(params.bucket, patch)) };
+export const updateBucket: Handler<"updateBucket"> = (ctx, { params, body }) => {
+  return { status: 200, body: bucketView(ctx, ctx.store.updateBucket(params.bucket, body)) };
 };
 
-export const deleteBucket: Handler = async (ctx, { params, query }) => {
+export const deleteBucket: Handler<"deleteBucket"> = async (ctx, { params, query }) => {
   const name = params.bucket;
   const b = mustGet(ctx, name);
   if (b.legalHold) throw legalHoldActive(name, "deleting the bucket");
   if (!ctx.objects.isEmpty(name)) {
-    if ((query as { force?: string }).force !== "true") {
+    if (query.force !== "true") {
       const { objectCount, versionCount } = ctx.objects.stats(name);
       throw new StoreError("BucketNotEmpty", `Bucket '${name}' still holds ${objectCount} object(s) (${versionCount} versions and delete markers in all). Delete them first, or retry with ?force=true to delete them with the bucket.`);
     }

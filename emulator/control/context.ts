@@ -1,4 +1,5 @@
 /** What the control API handlers need: the store, object statistics from the S3 plane, and this instance's URLs. */
+import type { OperationId, ResponseBody, RouteCall } from "otterstorage-api";
 import type { Store } from "../store";
 
 /** The part of the S3 plane's ObjectStore (emulator/s3/objects.ts) the control API uses. */
@@ -17,18 +18,16 @@ export interface ControlContext {
   region: string;
 }
 
-/** A validated request, as handlers see it. */
-export interface Call<B = unknown, Q = unknown> {
-  params: Record<string, string>;
-  query: Q;
-  body: B;
-}
+/**
+ * A handler of one route, typed from that route's entry in api/routes.ts: params from its path, query and body as
+ * its schemas output them (the server parses with those schemas before calling), the answer body as its response
+ * schema describes it (the server checks that too, before sending).
+ */
+export type Handler<Op extends OperationId> = (ctx: ControlContext, call: RouteCall<Op>) => Answer<ResponseBody<Op>> | Promise<Answer<ResponseBody<Op>>>;
 
-export interface Answer {
+export interface Answer<B = unknown> {
   status: number;
-  body?: unknown;
+  body?: B;
   /** For idempotency records: the credential the answer carries (dropped from replays when it is revoked). */
   credentialId?: string;
 }
-
-export type Handler = (ctx: ControlContext, call: Call<any, any>) => Answer | Promise<Answer>;

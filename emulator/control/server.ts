@@ -7,10 +7,8 @@
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import * as crypto from "crypto";
 import type { AddressInfo } from "net";
-import { ROUTES, RouteSpec } from "otterstorage-api";
-import { PROBLEM_CONTENT_TYPE, ControlErrorCode, CONTROL_ERRORS } from "otterstorage-api";
-import { IDEMPOTENCY_WINDOW_SECONDS } from "otterstorage-api";
-import { buildOpenApi, CONTROL_API_VERSION } from "otterstorage-api";
+import { ROUTES, RouteSpec, type OperationId } from "otterstorage-api";
+import { PROBLEM_CONTENT_TYPE, ControlErrorCode, CONTROL_ERRORS, IDEMPOTENCY_WINDOW_SECONDS, buildOpenApi, CONTROL_API_VERSION } from "otterstorage-api";
 import { isoTime } from "../clock";
 import { urlOf } from "../listen";
 import { Logger, silentLogger } from "../log";
@@ -48,9 +46,10 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-type OperationId = (typeof ROUTES)[number]["operationId"];
+type HandledOperation = Exclude<OperationId, "getHealth" | "getOpenApi">;
 
-const HANDLERS: Record<Exclude<OperationId, "getHealth" | "getOpenApi">, Handler> = {
+/** Each entry is typed from its own route (a handler for the wrong route's shapes does not compile). */
+const HANDLERS: { [Op in HandledOperation]: Handler<Op> } = {
   createBucket: buckets.createBucket,
   listBuckets: buckets.listBuckets,
   getBucket: buckets.getBucket,
@@ -262,7 +261,9 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
           body = b.data;
         }
 
-        const handler = HANDLERS[spec.operationId as keyof typeof HANDLERS];
+        // The one untyped step: `spec` is a route of the table and query/body were parsed above by its own schemas,
+        // so the call has exactly the shape HANDLERS[spec.operationId] is typed for.
+        const handler = HANDLERS[spec.operationId as HandledOperation] as unknown as (c: ControlContext, call: { params: Record<string, string>; query: unknown; body: unknown }) => Answer | Promise<Answer>;
         const call = { params, query, body };
 
         let answer: Answer;

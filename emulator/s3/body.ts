@@ -88,7 +88,7 @@ export async function receiveBody(
   }
   const md5 = createHash("md5");
   const sha: Hash | null = payload.kind === "hash" ? createHash("sha256") : null;
-  let want: ChecksumRequest | undefined = checksumRequestOf(req.headers);
+  const want: ChecksumRequest | undefined = checksumRequestOf(req.headers);
   if (want?.trailer && !chunked) throw new S3Error("InvalidRequest", "x-amz-trailer needs an aws-chunked body (Content-Encoding: aws-chunked)");
   const sum: Checksummer | null = want ? createChecksum(want.algorithm) : null;
   const fallback: Checksummer | null = !want && defaultChecksum ? createChecksum(defaultChecksum) : null;

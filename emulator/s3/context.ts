@@ -1,12 +1,13 @@
 /** Per-request context and response helpers shared by the handlers. */
 import { createHash } from "node:crypto";
+import { XMLParser } from "fast-xml-parser";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AwsChunkedDecoder } from "./auth/chunked";
 import type { AuthResult } from "./auth/sigv4";
 import type { BucketRecord, StoreLike } from "./contract";
 import { Errors, S3Error } from "./errors";
 import type { ObjectStore } from "./objects";
-import { XML_HEADER, parseXml } from "./xml";
+import { XML_HEADER } from "./xml";
 
 export interface Ctx {
   req: IncomingMessage;
@@ -82,6 +83,31 @@ export function sendEmpty(ctx: Ctx, status: number, headers: Record<string, stri
 }
 
 const MAX_XML_BODY = 2 * 1024 * 1024;
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+  // Numeric character references (&#34;, &#x22;) are plain XML: Go's encoding/xml (rclone, MinIO's client) writes
+  // every quote of an ETag as &#34;. fast-xml-parser decodes them only with htmlEntities on.
+  htmlEntities: true,
+  ignoreDeclaration: true,
+  removeNSPrefix: true,
+});
+
+/** Parse a request body; `root` must be the document element. Errors become MalformedXML naming the problem. */
+function parseXml(body: Buffer, root: string): Record<string, unknown> {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(body.toString("utf8"), true) as Record<string, unknown>;
+  } catch {
+    throw new S3Error("MalformedXML");
+  }
+  const top = doc?.[root];
+  if (top === undefined) throw new S3Error("MalformedXML", `The XML you provided was not well-formed or did not validate against our published schema: expected a <${root}> document.`);
+  return (typeof top === "object" && top !== null ? top : {}) as Record<string, unknown>;
+}
 
 /** Read a small XML request body (config documents, DeleteObjects, CompleteMultipartUpload). */
 export async function readXml(ctx: Ctx, root: string): Promise<{ doc: Record<string, unknown>; raw: Buffer }> {

@@ -1,6 +1,7 @@
-/** XML in and out. Responses are built as strings (fast, no DOM); requests are parsed with fast-xml-parser. */
-import { XMLParser } from "fast-xml-parser";
-import { S3Error } from "./errors";
+/**
+ * XML out: responses are built as strings (fast, no DOM). Imports nothing of ours, so errors.ts can serialize with
+ * it; request bodies are parsed in context.ts (readXml), which turns a bad document into an S3Error.
+ */
 
 const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
 const NEEDS = /[&<>"']/;
@@ -19,31 +20,6 @@ export const OWNER_XML = "<Owner><ID>otterstorage</ID><DisplayName>otterstorage<
 export function el(name: string, value: string | number | boolean | undefined | null): string {
   if (value === undefined || value === null) return "";
   return `<${name}>${xmlEscape(String(value))}</${name}>`;
-}
-
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: true,
-  processEntities: true,
-  // Numeric character references (&#34;, &#x22;) are plain XML: Go's encoding/xml (rclone, MinIO's client) writes
-  // every quote of an ETag as &#34;. fast-xml-parser decodes them only with htmlEntities on.
-  htmlEntities: true,
-  ignoreDeclaration: true,
-  removeNSPrefix: true,
-});
-
-/** Parse a request body; `root` must be the document element. Errors become MalformedXML naming the problem. */
-export function parseXml(body: Buffer, root: string): Record<string, unknown> {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parser.parse(body.toString("utf8"), true) as Record<string, unknown>;
-  } catch {
-    throw new S3Error("MalformedXML");
-  }
-  const top = doc?.[root];
-  if (top === undefined) throw new S3Error("MalformedXML", `The XML you provided was not well-formed or did not validate against our published schema: expected a <${root}> document.`);
-  return (typeof top === "object" && top !== null ? top : {}) as Record<string, unknown>;
 }
 
 /** Normalise "one or many" nodes to an array. */

@@ -374,7 +374,7 @@ export class Store {
     }
   }
 
-  // ---- lifecycle ----------------------------------------------------------------------------------------------
+  // ---- closing ------------------------------------------------------------------------------------------------
 
   close(): void {
     if (this.closed) return;
@@ -394,7 +394,7 @@ export class Store {
 }
 
 /**
- * The data dir holds the database, whose rows carry small object bodies inline (emulator/s3/objects.ts
+ * The data dir holds the database, whose rows carry small object bodies inline (emulator/s3/objectSchema.ts
  * INLINE_MAX_BYTES), so it must not be readable by other local users: a dir open to group or others is tightened
  * to 0700, with a warning that says so.
  */

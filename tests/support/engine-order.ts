@@ -7,14 +7,12 @@
  *   create-before-delete (the caller deletes `replacedState` at the end) or, with deleteBeforeReplace, deletes
  *   the old resource first;
  * - refresh is Read(id, outputs, inputs); destroy is Delete(id, outputs).
- * research: /work/shared/research/wave2.md "Engine behaviours".
+ * Source: https://github.com/pulumi/pulumi/tree/master/pkg/resource/deploy (step_generator.go, step.go).
  */
 import { DiffAnswer, ProviderHost, ResourceState } from "./host";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 const statusproto = require("@pulumi/pulumi/proto/status_pb");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 type Props = Record<string, any>;
 export interface EngineState extends ResourceState { initErrors?: string[] }

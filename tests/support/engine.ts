@@ -1,7 +1,7 @@
 /**
- * An engine-like mock monitor (research/pulumi.md §5.3): program → registerResource → the same steps the host
+ * An engine-like mock monitor: program → registerResource → the same steps the host
  * takes (rebuild `__provider` with require-from-string, configure, check, create) → the engine's two secret
- * rules on the way back (§2.1: an output whose same-named input held a secret; every additionalSecretOutputs
+ * rules on the way back (an output whose same-named input held a secret; every additionalSecretOutputs
  * key) → a recorded "state" in wire form, which tests scan for plaintext secrets.
  *
  * It copies the engine's rules; it is not the engine. Create only (no update/replace ordering).
@@ -9,11 +9,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_SIG } from "./host";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const requireFromString = require("require-from-string");
 const structproto = require("google-protobuf/google/protobuf/struct_pb");
 const resproto = require("@pulumi/pulumi/proto/resource_pb");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface RecordedResource {
   urn: string;

@@ -1,6 +1,7 @@
 /**
  * Drives the real dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`) over gRPC
- * (pulumirpc.ResourceProvider), the way the engine does (research/pulumi.md §1.3–1.4, §5.2): spawn it with the
+ * (pulumirpc.ResourceProvider), the way the engine does (node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js,
+ * https://github.com/pulumi/pulumi/blob/master/proto/pulumi/provider.proto): spawn it with the
  * program directory as cwd, read the port from stdout, Configure with the stack config (secrets in wire form),
  * then Check/Diff/Create/Read/Update/Delete with `__provider` = the serialized provider text.
  *
@@ -12,12 +13,10 @@ import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 const structproto = require("google-protobuf/google/protobuf/struct_pb");
 const emptyproto = require("google-protobuf/google/protobuf/empty_pb");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 export const DEFAULT_HOST_SCRIPT = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js", { paths: [REPO_ROOT] });

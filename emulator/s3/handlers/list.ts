@@ -1,7 +1,7 @@
 /** ListObjects (v1, v2) and ListObjectVersions: prefix, delimiter/CommonPrefixes, pagination, encoding-type=url. */
 import { bucketOf, q, sendXml, type Ctx } from "../context";
 import { Errors } from "../errors";
-import type { ObjectVersion } from "../objects";
+import type { ObjectVersion } from "../objectSchema";
 import { OWNER_XML, S3_NS, el, isoDate } from "../xml";
 
 /** Sorts after every key that starts with the prefix it is appended to (U+10FFFF is the largest code point). */

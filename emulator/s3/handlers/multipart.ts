@@ -5,7 +5,7 @@ import { receiveBody, spool, spoolFiles } from "../body";
 import { assertWritable, authorizedBucket, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import type { BucketRecord } from "../contract";
 import { Errors, S3Error } from "../errors";
-import type { DurableBody, UploadRecord } from "../objects";
+import type { DurableBody, UploadRecord } from "../objectSchema";
 import { OWNER_XML, S3_NS, asArray, el, isoDate } from "../xml";
 import { maxKeysOf } from "./list";
 import { assertKey, checkWriteConditions, copySourceOf, metaFromRequest, retainUntilFor } from "./object";

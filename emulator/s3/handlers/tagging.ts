@@ -6,7 +6,7 @@
  */
 import { authorizedBucket, bucketOf, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import { Errors, S3Error } from "../errors";
-import type { ObjectVersion } from "../objects";
+import type { ObjectVersion } from "../objectSchema";
 import { S3_NS, asArray, el } from "../xml";
 
 export const MAX_TAGS = 10;

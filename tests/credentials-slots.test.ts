@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { generationOf, slotPlan, Slot } from "../provider/rotation";
 import { startOtterStorage, ManualClock } from "otterstorage-local";
 import { engineUp, ResourceState } from "./support/host";
-import { credsOf, DAY, Rig, startRig, tryList } from "./lifecycle-support";
+import { credsOf, DAY, Rig, startRig, tryList } from "./credentials-support";
 
 describe("two-slot scheme (pure)", () => {
   it("moving the generation by one replaces exactly the slot that becomes current; the other keeps its trigger", () => {
@@ -115,14 +115,12 @@ describe("two-slot sequence over three rotations through the real host (which ke
   });
 });
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const MockMonitor = require("@pulumi/pulumi/runtime/mocks").MockMonitor;
 
 describe("RotatingAccessKey under setMocks", () => {
   interface Sent { type: string; name: string; parent: string; inputs: Record<string, any> }
   let sent: Sent[] = [];
   let original: any;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { RotatingAccessKey } = require("pulumi-otterstorage") as typeof import("../sdk");
 
   before(async () => {

@@ -12,7 +12,7 @@ import { configure, resetConfiguration } from "../provider/config";
 import { waitUntilReady } from "../provider/readiness";
 import { engineUp, ResourceState } from "./support/host";
 import { control } from "./support/emulator";
-import { credsOf, Rig, startRig, tryList } from "./lifecycle-support";
+import { credsOf, Rig, startRig, tryList } from "./credentials-support";
 import { KeyGate } from "otterstorage-local/dist/keyDelay";
 
 /** Settles with "settled" once `p` has, or "pending" if it has not when asked. */

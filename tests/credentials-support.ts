@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the tests/lifecycle-*.test.ts suites: an emulator + real dynamic-provider host pair, and
+ * Shared pieces of the tests/credentials-*.test.ts suites: an emulator + real dynamic-provider host pair, and
  * "does this key work?" checks with @aws-sdk/client-s3 that sign on the SERVICE clock (systemClockOffset), because
  * those suites move Local OtterStorage's ManualClock by days and the S3 plane refuses skewed signatures.
  */

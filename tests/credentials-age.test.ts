@@ -7,7 +7,7 @@
 import * as assert from "node:assert/strict";
 import { engineUp, ResourceState } from "./support/host";
 import { control } from "./support/emulator";
-import { credsOf, DAY, Rig, startRig, tryList } from "./lifecycle-support";
+import { credsOf, DAY, Rig, startRig, tryList } from "./credentials-support";
 
 describe("AccessKey rotateAfterDays through the real host (service clock)", function () {
   let rig: Rig;

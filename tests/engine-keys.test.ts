@@ -1,5 +1,5 @@
 /**
- * Key lifecycle under the real Pulumi engine (CLI + file backend + passphrase secrets) against Local OtterStorage:
+ * Access keys under the real Pulumi engine (CLI + file backend + passphrase secrets) against Local OtterStorage:
  * rotation by trigger, by age on the service clock, two-slot rotation, drift repair, refresh failures, and what
  * ends up in state. Each test is its own project and stack; the provider gets endpoint and token from stack config
  * (`otterstorage:endpoint`, `otterstorage:token` as a secret), as the README tells users to set them.
@@ -50,7 +50,7 @@ exports.previous = key.previous;
 exports.environment = key.environment;
 `;
 
-describe("engine: key lifecycle", function () {
+describe("engine: access keys (rotation, drift, secrets)", function () {
   this.timeout(600_000);
   const engine = useEngine();
   let os: OtterStorage;

@@ -12,7 +12,7 @@ import { startOtterStorage, ManualClock, OtterStorage } from "otterstorage-local
 import { OtterStorageClient } from "../provider/client";
 import { issueTemporaryCredentials, getTemporaryCredentials } from "../sdk/temporaryCredentials";
 import { presignUrl } from "../sdk/presign";
-import { s3For, tryList } from "./lifecycle-support";
+import { s3For, tryList } from "./credentials-support";
 
 const run = promisify(execFile);
 

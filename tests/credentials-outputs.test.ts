@@ -14,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { awsProfileOf, environmentOf, rcloneRemoteOf, s3ClientConfigOf, Credentials } from "../sdk/outputs";
 import { engineUp, ResourceState } from "./support/host";
-import { Rig, startRig } from "./lifecycle-support";
+import { Rig, startRig } from "./credentials-support";
 import { skipBecause } from "./support/skip";
 
 const run = promisify(execFile);
@@ -98,7 +98,6 @@ describe("ready-to-use credential outputs with real clients", function () {
   });
 });
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { AccessKey } = require("pulumi-otterstorage") as typeof import("../sdk");
 
 describe("AccessKey ready-to-use outputs under setMocks", () => {
@@ -115,7 +114,7 @@ describe("AccessKey ready-to-use outputs under setMocks", () => {
     for (const o of [key.environment, key.awsProfile, key.s3ClientConfig, key.rcloneRemote]) assert.equal(await pulumi.isSecret(o as pulumi.Output<unknown>), true);
   });
 
-  it("equal the seed's forms for the key (profile name from profileName)", async () => {
+  it("equal the OtterStorage guide's forms for the key (profile name from profileName)", async () => {
     assert.deepEqual(await settle(key.environment), environmentOf(state));
     assert.deepEqual(await settle(key.awsProfile), awsProfileOf(state, "ci"));
     assert.deepEqual(await settle(key.s3ClientConfig), s3ClientConfigOf(state));

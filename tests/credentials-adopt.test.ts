@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import { OtterStorageClient } from "../provider/client";
 import { engineUp, ResourceState } from "./support/host";
-import { credsOf, Rig, startRig, tryList } from "./lifecycle-support";
+import { credsOf, Rig, startRig, tryList } from "./credentials-support";
 
 describe("AccessKey adopt through the real host", function () {
   let rig: Rig;

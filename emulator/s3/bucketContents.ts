@@ -1,0 +1,49 @@
+/** What a bucket holds, for the control plane: counts and sizes, emptiness, and the forced purge. */
+import type { Statement } from "better-sqlite3";
+import type { BodyFiles } from "./bodyFiles";
+import type { StoreLike } from "./contract";
+import type { GroupCommit } from "./groupCommit";
+import type { Uploads } from "./uploads";
+
+export class BucketContents {
+  private readonly st: Record<"stats" | "any" | "bucketFiles" | "purge" | "bucketUploads", Statement>;
+
+  constructor(store: StoreLike, private readonly tx: GroupCommit, private readonly uploads: Uploads, private readonly files: BodyFiles) {
+    const db = store.db;
+    this.st = {
+      stats: db.prepare(`SELECT COALESCE(SUM(CASE WHEN is_latest = 1 AND delete_marker = 0 THEN 1 ELSE 0 END), 0) AS n,
+        COUNT(*) AS versions, COALESCE(SUM(size), 0) AS bytes FROM s3_objects WHERE bucket = ?`),
+      any: db.prepare("SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1"),
+      bucketFiles: db.prepare("SELECT file FROM s3_objects WHERE bucket = ? AND file IS NOT NULL"),
+      purge: db.prepare("DELETE FROM s3_objects WHERE bucket = ?"),
+      bucketUploads: db.prepare("SELECT upload_id FROM s3_uploads WHERE bucket = ?"),
+    };
+  }
+
+  /**
+   * objectCount: current objects (what ListObjects shows). versionCount: every row — versions and delete
+   * markers — so versionCount === 0 exactly when isEmpty() (what a delete without force requires).
+   * sizeBytes: bytes of every stored version (what the disk holds).
+   */
+  stats(bucket: string): { objectCount: number; versionCount: number; sizeBytes: number } {
+    const r = this.st.stats.get(bucket) as { n: number; versions: number; bytes: number };
+    return { objectCount: r.n, versionCount: r.versions, sizeBytes: r.bytes };
+  }
+
+  /** No objects, versions or delete markers (incomplete multipart uploads do not count, as in S3). */
+  isEmpty(bucket: string): boolean {
+    return this.st.any.get(bucket) === undefined;
+  }
+
+  /** Remove every object, version, upload and body file of a bucket (control API DELETE ?force=true). */
+  purge(bucket: string): void {
+    const files = (this.st.bucketFiles.all(bucket) as Array<{ file: string }>).map((r) => r.file);
+    const uploads = (this.st.bucketUploads.all(bucket) as Array<{ upload_id: string }>).map((r) => r.upload_id);
+    for (const u of uploads) files.push(...this.uploads.partFiles(u));
+    this.tx.inTx(() => {
+      this.st.purge.run(bucket);
+      for (const u of uploads) this.uploads.dropRows(u);
+    });
+    this.files.removeNow(files);
+  }
+}
