@@ -55,8 +55,11 @@ module.exports = tseslint.config(
       // Resolved against the nearest package.json (import-x's default), so emulator/ keeps its own once it has one.
       "import-x/no-extraneous-dependencies": ["error", {
         devDependencies: true, peerDependencies: true, includeTypes: true,
-        // Tests import the product by its name: the mirror scripts/install-self.js writes into node_modules.
-        whitelist: [PROVIDER_PKG],
+        // Tests import the product by its name (the mirror scripts/install-self.js writes into node_modules) and Local
+        // OtterStorage as the workspace package npm links. otterstorage-local is not a declared devDependency: the
+        // published manifest keeps its devDependencies, and an unpublished one there fails every install that
+        // resolves them (a vendored copy, a workspace member: tests/package-install.test.ts).
+        whitelist: [PROVIDER_PKG, LOCAL_PKG],
       }],
       // A small base: mistakes, not taste.
       "no-debugger": "error",
@@ -95,6 +98,19 @@ module.exports = tseslint.config(
   {
     files: ["sdk/**", "provider/**", "audit/**"],
     rules: { "no-restricted-imports": ["error", { patterns: NO_EMULATOR }] },
+  },
+  // provider/ is plain TypeScript a native plugin will share: nothing of Pulumi at run time (types only), and never
+  // the SDK above it.
+  {
+    files: ["provider/**"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [...NO_EMULATOR, never(dir("sdk"), "provider/ never imports sdk/ (the SDK is built on the provider, not the other way).")],
+      }],
+      "@typescript-eslint/no-restricted-imports": ["error", {
+        patterns: [{ regex: "^@pulumi/", allowTypeImports: true, message: "provider/ imports nothing of Pulumi at run time (type imports only): it is shared with a native plugin." }],
+      }],
+    },
   },
   {
     files: ["api/**"],

@@ -25,7 +25,7 @@ export interface AwsProfile {
   name: string;
   /** A section for ~/.aws/credentials. */
   credentials: string;
-  /** A section for ~/.aws/config, with endpoint_url (seed Option A), so no --endpoint-url is needed. */
+  /** A section for ~/.aws/config, with endpoint_url (Option A of the OtterStorage guide "Configure access keys"), so no --endpoint-url is needed. */
   config: string;
 }
 

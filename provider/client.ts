@@ -216,7 +216,13 @@ export class OtterStorageClient {
   }
 
   private invalid(operation: string, res: RawResponse, why: string): OtterStorageError {
-    return new OtterStorageError({ code: "InvalidResponse", status: res.status, operation, requestId: requestIdOf(res), detail: `${scrub(why, [this.token])}.`, hint: HINTS.InvalidResponse });
+    return new OtterStorageError({ code: "InvalidResponse", status: res.status, operation, requestId: requestIdOf(res), detail: `${scrub(why, this.secretsOf(res))}.`, hint: HINTS.InvalidResponse });
+  }
+
+  /** What error text built from this answer must not show: the account token, and any secret the answer carries. */
+  private secretsOf(res: RawResponse): string[] {
+    const carried = [...String(res.data).matchAll(/"(?:secretAccessKey|sessionToken)"\s*:\s*("(?:[^"\\]|\\.)+")/g)].map((m) => JSON.parse(m[1]) as string);
+    return [this.token, ...carried];
   }
 
   private problem(operation: string, res: RawResponse): OtterStorageError {
@@ -231,8 +237,9 @@ export class OtterStorageClient {
     // the detail keeps what the service said.
     const known = problem ? (isErrorCode(problem.code) ? problem.code : undefined) : codeForStatus(res.status);
     const code = known ?? "UnknownProblem";
-    let detail = scrub(problem?.detail ?? problem?.title ?? `HTTP ${res.status} without a problem document`, [this.token]);
-    if (problem && !known) detail = `the service answered code ${scrub(problem.code, [this.token])}: ${detail}`;
+    const secrets = this.secretsOf(res);
+    let detail = scrub(problem?.detail ?? problem?.title ?? `HTTP ${res.status} without a problem document`, secrets);
+    if (problem && !known) detail = `the service answered code ${scrub(problem.code, secrets)}: ${detail}`;
     return new OtterStorageError({
       code,
       status: res.status,
@@ -240,7 +247,7 @@ export class OtterStorageClient {
       requestId: problem?.requestId ?? requestIdOf(res),
       detail: /[.!?]$/.test(detail) ? detail : `${detail}.`,
       hint: HINTS[code],
-      fieldErrors: problem?.errors?.map((e) => ({ path: scrub(e.path, [this.token]), message: scrub(e.message, [this.token]) })),
+      fieldErrors: problem?.errors?.map((e) => ({ path: scrub(e.path, secrets), message: scrub(e.message, secrets) })),
     });
   }
 

@@ -44,9 +44,9 @@ export type { AccessKeyArgs };
 export interface AccessKey extends AccessKeyOutputProperties {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class AccessKey extends pulumi.dynamic.Resource {
-  /** Secret. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL (seed Option B). */
+  /** Secret. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL (Option B of the OtterStorage guide "Configure access keys"). */
   readonly environment: pulumi.Output<EnvironmentMap>;
-  /** Secret. `{ name, credentials, config }` snippets for `aws --profile <name>`, endpoint_url included (seed Option A). */
+  /** Secret. `{ name, credentials, config }` snippets for `aws --profile <name>`, endpoint_url included (Option A of the OtterStorage guide "Configure access keys"). */
   readonly awsProfile: pulumi.Output<AwsProfile>;
   /** Secret. `new S3Client(config)` from @aws-sdk/client-s3: endpoint, region, forcePathStyle, credentials. */
   readonly s3ClientConfig: pulumi.Output<S3ClientConfig>;

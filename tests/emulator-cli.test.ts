@@ -122,6 +122,15 @@ describe("otterstorage-local (CLI)", function () {
   it("starts with a #!/usr/bin/env node shebang", () => {
     assert.ok(fs.readFileSync(CLI, "utf8").startsWith("#!/usr/bin/env node\n"));
   });
+
+  it("runs as `npx otterstorage-local` does: the workspace's node_modules/.bin link, executed directly", () => {
+    const bin = path.resolve(__dirname, "..", "..", "node_modules", ".bin", "otterstorage-local");
+    assert.equal(fs.realpathSync(bin), fs.realpathSync(CLI), "the .bin link is the package's bin");
+    const r = spawnSync(bin, ["--help"], { encoding: "utf8", timeout: 30_000 });
+    assert.equal(r.error, undefined, String(r.error));
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.includes("--data-dir"));
+  });
 });
 
 describe("otterstorage-local --faults", () => {

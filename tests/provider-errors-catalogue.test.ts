@@ -166,6 +166,26 @@ describe("provider error catalogue: the real client", () => {
     });
   });
 
+  it("a secret key and a session token the answer carries never reach the error text (an answer echoing them in its detail)", async () => {
+    const secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    const session = 'FwoGZXIvYXdzE"quoted"\\session/token+=';
+    answers["echo-secrets"] = {
+      status: 409,
+      type: "application/problem+json",
+      body: () => JSON.stringify({
+        type: "urn:x", title: "Conflict", status: 409, code: "BucketNotEmpty",
+        detail: `cannot proceed with ${secret} and ${JSON.stringify(session)} / ${encodeURIComponent(session)}`,
+        secretAccessKey: secret, sessionToken: session,
+      }),
+    };
+    await assert.rejects(client("tok-0123456789").getBucket("echo-secrets"), (e: unknown) => {
+      assert.ok(e instanceof OtterStorageError);
+      for (const f of [secret, session, JSON.stringify(session).slice(1, -1), encodeURIComponent(session), "quoted"]) assert.ok(!e.message.includes(f), `${f} in ${e.message}`);
+      assert.match(e.message, /cannot proceed with \[redacted\] and "\[redacted\]" \/ \[redacted\]/);
+      return true;
+    });
+  });
+
   it("an account token echoed raw, URL-encoded and JSON-escaped, in detail, field path and field message, is redacted", async () => {
     const token = 'ottk_"quoted"\\back/sl+sh=';
     const forms = [token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1)];

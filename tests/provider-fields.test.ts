@@ -2,7 +2,7 @@
  * What provider/fields.ts derives from the field tables, checked on the tables themselves (no service): check's
  * failures name the field and what to do, and diff's comparison follows each field's default. The resource-level
  * behaviour on top (auto-naming, unknowns, data-loss check, rotation) is in tests/provider-logic.test.ts and the
- * lifecycle-* suites.
+ * credentials-* suites.
  */
 import * as assert from "node:assert/strict";
 import { BUCKET } from "../provider/bucketFields";

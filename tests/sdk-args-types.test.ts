@@ -21,6 +21,10 @@ type OutputsOfClass<C, K extends keyof C> = { [P in K]: pulumi.Unwrap<C[P]> };
 /** The table's outputs with optional keys written as `| undefined` (a class property is always there). */
 type Present<T> = { [K in Extract<keyof T, string>]: T[K] };
 
+/** `any` is assignable both ways, so Same alone would let it through: no property may be `any`. */
+type IsAny<T> = 0 extends 1 & T ? true : false;
+type NoAnyProps<T> = true extends { [K in keyof T]-?: IsAny<T[K]> }[keyof T] ? false : true;
+
 // Names.
 export type BucketArgNames = Assert<Same<keyof BucketArgs, keyof BucketArgsShape>>;
 export type AccessKeyArgNames = Assert<Same<keyof AccessKeyArgs, keyof AccessKeyArgsShape>>;
@@ -34,6 +38,11 @@ export type AccessKeyArgTypes = Assert<Same<pulumi.Unwrap<AccessKeyArgs>, Access
 // Output properties of the classes, modulo pulumi.Output (the class's extra, SDK-computed outputs are not checked).
 export type BucketOutputTypes = Assert<Same<OutputsOfClass<Bucket, keyof BucketOutputs>, Present<BucketOutputs>>>;
 export type AccessKeyOutputTypes = Assert<Same<OutputsOfClass<AccessKey, keyof AccessKeyOutputs>, Present<AccessKeyOutputs>>>;
+// No `any`, neither in the SDK's types nor in the tables' (the other checks would pass it).
+export type NoAny = Assert<
+  [NoAnyProps<pulumi.Unwrap<BucketArgs>>, NoAnyProps<pulumi.Unwrap<AccessKeyArgs>>, NoAnyProps<BucketArgsShape>, NoAnyProps<AccessKeyArgsShape>,
+    NoAnyProps<Present<BucketOutputs>>, NoAnyProps<Present<AccessKeyOutputs>>] extends [true, true, true, true, true, true] ? true : false
+>;
 // RotatingAccessKey (a component, no schema entry) passes these through to its two AccessKeys: the same types,
 // or a subset where the component is stricter (rotationTrigger and rotateAfterDays are plain numbers there).
 type Shared = "bucket" | "label" | "readiness" | "profileName";
@@ -51,6 +60,8 @@ export type CatchesMissing = Assert<Same<keyof Omit<BucketArgs, "tags">, keyof B
 export type CatchesOptionality = Assert<Same<pulumi.Unwrap<Partial<AccessKeyArgs>>, AccessKeyArgsShape>>;
 // @ts-expect-error a wrong type: storageClass as any string
 export type CatchesType = Assert<Same<pulumi.Unwrap<Omit<BucketArgs, "storageClass"> & { storageClass?: pulumi.Input<string> }>, BucketArgsShape>>;
+// @ts-expect-error an input typed any (which Same alone accepts)
+export type CatchesAny = Assert<NoAnyProps<pulumi.Unwrap<Omit<BucketArgs, "tags"> & { tags?: pulumi.Input<any> }>>>;
 // @ts-expect-error a wrong nested type: readiness.timeoutSeconds as a string
 export type CatchesNested = Assert<Same<pulumi.Unwrap<Omit<AccessKeyArgs, "readiness"> & { readiness?: { timeoutSeconds?: string } }>, AccessKeyArgsShape>>;
 
@@ -59,8 +70,8 @@ describe("SDK Args and output types (checked at compile time)", () => {
     const checks: true[] = [
       true as BucketArgNames, true as AccessKeyArgNames, true as BucketArgOptional, true as AccessKeyArgOptional,
       true as AccessKeyBucketRequired, true as BucketArgTypes, true as AccessKeyArgTypes, true as BucketOutputTypes, true as AccessKeyOutputTypes,
-      true as RotatingSharedTypes, true as RotatingNumbers,
+      true as RotatingSharedTypes, true as RotatingNumbers, true as NoAny,
     ];
-    assert.equal(checks.length, 11);
+    assert.equal(checks.length, 12);
   });
 });
