@@ -185,9 +185,12 @@ async function main(): Promise<void> {
   log.info(h.consoleUrl ? `Console: ${h.consoleUrl} (sign in with the account token)` : "Console: off (--no-console)");
 }
 
-if (require.main === module) {
+/** The bin (emulator/bin/otterstorage-local.js) and `node dist/cli.js` both come here. */
+export function runCli(): void {
   main().catch((e) => {
     process.stderr.write(`otterstorage-local: ${(e as Error).message}\n`);
     process.exit(1);
   });
 }
+
+if (require.main === module) runCli();

@@ -168,9 +168,9 @@ describe("the packed provider: lean install, and plain, symlinked and workspace 
     const files = execFileSync("tar", ["tzf", local], { encoding: "utf8" }).trim().split("\n").map((f) => f.replace(/^package\//, ""));
     const pkg = JSON.parse(execFileSync("tar", ["xzOf", local, "package/package.json"], { encoding: "utf8" }));
     assert.equal(pkg.name, "otterstorage-local");
-    assert.equal(pkg.bin["otterstorage-local"], "dist/cli.js");
-    assert.ok(files.includes("dist/cli.js") && files.includes("dist/index.js") && files.includes("dist/s3/server.js"), files.join(" "));
-    assert.match(execFileSync("tar", ["xzOf", local, "package/dist/cli.js"], { encoding: "utf8" }), /^#!\/usr\/bin\/env node\n/);
+    assert.equal(pkg.bin["otterstorage-local"], "bin/otterstorage-local.js");
+    assert.ok(["bin/otterstorage-local.js", "dist/cli.js", "dist/index.js", "dist/s3/server.js"].every((f) => files.includes(f)), files.join(" "));
+    assert.match(execFileSync("tar", ["xzOf", local, "package/bin/otterstorage-local.js"], { encoding: "utf8" }), /^#!\/usr\/bin\/env node\n/);
     for (const d of ["fastify", "better-sqlite3", "fast-xml-parser", "otterstorage-api"]) assert.ok(pkg.dependencies[d], `depends on ${d}`);
     assert.deepEqual(files.filter((f) => /(^|\/)(api|tests|provider|sdk)\/|schemas\.js$|routes\.js$/.test(f)), [], "no copy of the contract or the provider");
   });
