@@ -4,6 +4,8 @@
 const { spawnSync } = require("child_process");
 const path = require("path");
 const root = path.resolve(__dirname, "..");
+// Outputs of sources that no longer exist (a renamed test would otherwise still run): scripts/prune-stale.js.
+require("./prune-stale.js").pruneStale(root);
 const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--build", path.join(root, "tsconfig.json")], { stdio: "inherit", cwd: root });
 // npm links each package's bins (node_modules/.bin/otterstorage-local → emulator/dist/cli.js) at `npm ci`, before
 // this build writes the files, so it cannot mark them executable: do it here.
