@@ -18,6 +18,9 @@ describe("the build prunes outputs whose source is gone", () => {
         fs.writeFileSync(path.join(root, rel), "");
       };
       for (const f of ["tests/kept.test.ts", "api/schemas.ts", "emulator/s3/objects.ts"]) write(f);
+      // The layout comes from the tsconfigs, as in the repository: the root project and the two it references.
+      fs.writeFileSync(path.join(root, "tsconfig.json"), JSON.stringify({ compilerOptions: { outDir: "dist", rootDir: "." }, references: [{ path: "./api" }, { path: "./emulator" }] }));
+      for (const d of ["api", "emulator"]) fs.writeFileSync(path.join(root, d, "tsconfig.json"), JSON.stringify({ compilerOptions: { outDir: "dist", rootDir: "." } }));
       const kept = ["dist/tests/kept.test.js", "dist/tests/kept.test.d.ts", "api/dist/schemas.js", "emulator/dist/s3/objects.js", "dist/.tsbuildinfo", "emulator/dist/s3/objects.js.map"];
       const stale = ["dist/tests/lifecycle-age.test.js", "dist/tests/lifecycle-age.test.d.ts", "dist/tests/lifecycle-age.test.js.map", "api/dist/old.js", "emulator/dist/s3/gone.d.ts", "emulator/dist/s3/gone.d.ts.map"];
       for (const f of [...kept, ...stale]) write(f);

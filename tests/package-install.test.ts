@@ -17,6 +17,7 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { startOtterStorage, OtterStorage } from "otterstorage-local";
 import { OtterStorageError } from "../provider/errors";
 import { providerByName } from "../sdk/providerByName";
+import { filesUnder } from "./evidence-support";
 import { control } from "./support/emulator";
 import { useEngine } from "./support/pulumi";
 import { s3For } from "./support/s3";
@@ -47,6 +48,18 @@ function writeJson(file: string, value: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(value, null, 2));
 }
+
+/** `npm pack` of the root (no args) or a workspace (`["-w", "api"]`) into `dest`; the tarball's path. */
+function pack(args: string[], dest: string): string {
+  // The build already ran (`npm test` builds first); --ignore-scripts keeps `prepare` from building again.
+  const out = JSON.parse(execFileSync("npm", ["pack", ...args, "--ignore-scripts", "--json", "--pack-destination", dest], { cwd: REPO, encoding: "utf8" }));
+  return path.join(dest, out[0].filename);
+}
+
+/** The paths in a tarball, without npm's `package/` prefix. */
+const tarFiles = (tgz: string): string[] => execFileSync("tar", ["tzf", tgz], { encoding: "utf8" }).trim().split("\n").map((f) => f.replace(/^package\//, ""));
+/** One file of a tarball's `package/`, as text. */
+const tarText = (tgz: string, file: string): string => execFileSync("tar", ["xzOf", tgz, `package/${file}`], { encoding: "utf8" });
 
 /** Unpacks an npm tarball's `package/` into `dir`. */
 function unpack(tgz: string, dir: string): void {
@@ -94,15 +107,6 @@ function closure(packages: TreeNode[], names: string[]): Set<string> {
   return out;
 }
 
-function filesUnder(dir: string, pred: (f: string) => boolean, found: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) filesUnder(p, pred, found);
-    else if (pred(p)) found.push(p);
-  }
-  return found;
-}
-
 describe("the packed provider: lean install, and plain, symlinked and workspace installs under the engine", function () {
   this.timeout(900_000);
   const engine = useEngine();
@@ -113,10 +117,8 @@ describe("the packed provider: lean install, and plain, symlinked and workspace 
 
   before(async function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "otter-pack-"));
-    // The build already ran (`npm test` builds first); --ignore-scripts keeps `prepare` from building again.
-    const packed = (args: string[]) => JSON.parse(execFileSync("npm", ["pack", ...args, "--ignore-scripts", "--json", "--pack-destination", tmp], { cwd: REPO, encoding: "utf8" }));
-    tarball = path.join(tmp, packed([])[0].filename);
-    apiTarball = path.join(tmp, packed(["-w", "api"])[0].filename);
+    tarball = pack([], tmp);
+    apiTarball = pack(["-w", "api"], tmp);
     service = await startOtterStorage({ memory: true });
   });
   after(async () => {
@@ -150,27 +152,27 @@ describe("the packed provider: lean install, and plain, symlinked and workspace 
   }
 
   it("holds the provider, SDK, audit CLI and schema.json, and nothing of Local OtterStorage, the tests or the sources", function () {
-    const files = execFileSync("tar", ["tzf", tarball], { encoding: "utf8" }).trim().split("\n").map((f) => f.replace(/^package\//, ""));
+    const files = tarFiles(tarball);
     for (const f of ["package.json", "schema.json", "README.md", "dist/sdk/index.js", "dist/sdk/index.d.ts", "dist/audit/cli.js",
       "dist/provider/dynamic/bucket.js", "dist/provider/dynamic/accessKey.js", "dist/provider/dynamic/rotationGeneration.js"]) {
       assert.ok(files.includes(f), `${f} is in the tarball`);
     }
     const stray = files.filter((f) => /(^|\/)(emulator|tests|bench|policy|examples|quickstart)\//.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)));
     assert.deepEqual(stray, []);
-    const pkg = JSON.parse(execFileSync("tar", ["xzOf", tarball, "package/package.json"], { encoding: "utf8" }));
+    const pkg = JSON.parse(tarText(tarball, "package.json"));
     assert.deepEqual(Object.keys(pkg.dependencies).sort(), ["@smithy/signature-v4", "axios", "otterstorage-api", "zod"]);
     assert.deepEqual(Object.keys(pkg.peerDependencies), ["@pulumi/pulumi"]);
     assert.equal(pkg.bin["otterstorage-local"], undefined, "Local OtterStorage's bin ships in otterstorage-local");
   });
 
   it("otterstorage-local packs on its own: its bin, its service packages, the contract as a dependency, not a copy", function () {
-    const local = path.join(tmp, JSON.parse(execFileSync("npm", ["pack", "-w", "emulator", "--ignore-scripts", "--json", "--pack-destination", tmp], { cwd: REPO, encoding: "utf8" }))[0].filename);
-    const files = execFileSync("tar", ["tzf", local], { encoding: "utf8" }).trim().split("\n").map((f) => f.replace(/^package\//, ""));
-    const pkg = JSON.parse(execFileSync("tar", ["xzOf", local, "package/package.json"], { encoding: "utf8" }));
+    const local = pack(["-w", "emulator"], tmp);
+    const files = tarFiles(local);
+    const pkg = JSON.parse(tarText(local, "package.json"));
     assert.equal(pkg.name, "otterstorage-local");
     assert.equal(pkg.bin["otterstorage-local"], "bin/otterstorage-local.js");
     assert.ok(["bin/otterstorage-local.js", "dist/cli.js", "dist/index.js", "dist/s3/server.js"].every((f) => files.includes(f)), files.join(" "));
-    assert.match(execFileSync("tar", ["xzOf", local, "package/bin/otterstorage-local.js"], { encoding: "utf8" }), /^#!\/usr\/bin\/env node\n/);
+    assert.match(tarText(local, "bin/otterstorage-local.js"), /^#!\/usr\/bin\/env node\n/);
     for (const d of ["fastify", "better-sqlite3", "fast-xml-parser", "otterstorage-api"]) assert.ok(pkg.dependencies[d], `depends on ${d}`);
     assert.deepEqual(files.filter((f) => /(^|\/)(api|tests|provider|sdk)\/|schemas\.js$|routes\.js$/.test(f)), [], "no copy of the contract or the provider");
   });
@@ -187,7 +189,7 @@ describe("the packed provider: lean install, and plain, symlinked and workspace 
       const packages = installedPackages(app);
       const names = new Set(packages.map((p) => p.name));
       assert.deepEqual(SERVICE_ONLY.filter((n) => names.has(n)), []);
-      assert.deepEqual(filesUnder(path.join(app, "node_modules"), (f) => /\.node$|binding\.gyp$/.test(f)), []);
+      assert.deepEqual(filesUnder(path.join(app, "node_modules")).filter((f) => /\.node$|binding\.gyp$/.test(f)), []);
       const ours = closure(packages, ["pulumi-otterstorage", "otterstorage-api"]);
       const scripted = packages.filter((p) => ours.has(p.name) && (p.json.gypfile || ["preinstall", "install", "postinstall"].some((s) => p.json.scripts?.[s])));
       assert.deepEqual(scripted.map((p) => p.name), []);
