@@ -16,11 +16,8 @@ import { OtterStorageError, PROVIDER_ERRORS } from "../provider/errors";
 
 type Method = "configure" | "check" | "diff" | "create" | "read" | "update" | "delete";
 
-const checked = new Set<string>();
-
 /** Fails at `new Resource(...)` time, with what to do, when the host could not load `moduleName`. */
 function assertResolvable(moduleName: string): void {
-  if (checked.has(moduleName)) return;
   try {
     require.resolve(moduleName, { paths: [process.cwd()] });
   } catch {
@@ -32,7 +29,6 @@ function assertResolvable(moduleName: string): void {
       hint: PROVIDER_ERRORS.ProviderNotResolvable.hint,
     });
   }
-  checked.add(moduleName);
 }
 
 /**
@@ -59,8 +55,10 @@ export function providerByName(moduleName: string, methods: readonly Method[]): 
   };
   const provider: Partial<Record<Method, (...args: any[]) => any>> = {};
   for (const m of methods) provider[m] = all[m];
+  let resolvable = false;
   return () => {
-    assertResolvable(moduleName);
+    if (!resolvable) assertResolvable(moduleName);
+    resolvable = true;
     return provider as pulumi.dynamic.ResourceProvider;
   };
 }
