@@ -165,6 +165,27 @@ export class OtterStorageError extends Error {
   }
 }
 
+/**
+ * A create that made the resource but could not finish (an access key the S3 endpoint did not accept in time): the
+ * resource exists, so each host must record it — with these outputs — instead of forgetting it. The Pulumi hosts
+ * turn it into ErrorResourceInitFailed (the engine stores the outputs and updates the resource on the next run);
+ * nothing is revoked. The message is the cause's.
+ */
+export class PartialCreateError extends OtterStorageError {
+  readonly id: string;
+  readonly outputs: Record<string, unknown>;
+  readonly reasons: string[];
+
+  constructor(cause: OtterStorageError, id: string, outputs: Record<string, unknown>) {
+    super({ code: cause.code, status: cause.status, operation: cause.operation, requestId: cause.requestId, fieldErrors: cause.fieldErrors, detail: cause.detail, hint: cause.hint });
+    this.name = "PartialCreateError";
+    this.attempts = cause.attempts;
+    this.id = id;
+    this.outputs = outputs;
+    this.reasons = [cause.message];
+  }
+}
+
 function formatMessage(init: OtterStorageErrorInit): string {
   const status = init.status ? `${init.status} ${init.code}` : init.code;
   let msg = `OtterStorage ${init.operation} failed (${status}): ${init.detail}`;
