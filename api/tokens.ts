@@ -14,6 +14,10 @@ export type TypeName = "Bucket" | "AccessKey" | "RotatingAccessKey" | "RotationG
 export const nativeToken = (type: TypeName): string => `${PACKAGE}:index:${type}`;
 export const dynamicToken = (type: TypeName): string => `pulumi-nodejs:dynamic/${DYNAMIC_MODULE}:${type}`;
 
+/** The native plugin's functions (Invoke tokens). */
+export type FunctionName = "getTemporaryCredentials";
+export const functionToken = (fn: FunctionName): string => `${PACKAGE}:index:${fn}`;
+
 const NATIVE = new RegExp(`^${PACKAGE}:index:([A-Za-z]+)$`);
 const DYNAMIC = new RegExp(`^pulumi-nodejs:dynamic/${DYNAMIC_MODULE}:([A-Za-z]+)$`);
 

@@ -4,7 +4,7 @@
  * native plugin, the OpenTofu provider) expose them; tests call them directly. What each input is (schema, default,
  * change rule) is the table in provider/bucketFields.ts; this file is the logic on top of it.
  */
-import { randomBytes, randomUUID } from "crypto";
+import { createHash, randomBytes, randomUUID } from "crypto";
 import * as api from "otterstorage-api";
 import { BUCKET, BucketInputs, BucketOutputs } from "./bucketFields";
 import { changeSet, checkFields, checkSchema, differs, echo, inputNames } from "./fields";
@@ -28,13 +28,15 @@ const CHECK_SCHEMA = checkSchema(BUCKET);
 
 /**
  * Validates every field (before any side effect) and settles the bucket name. `logicalName` is the resource's name
- * in the program (the host knows it: the URN, or the dynamic SDK's `__logicalName`), the stem of a generated name.
+ * in the program (the host knows it: the URN, or the dynamic SDK's `__logicalName`), the stem of a generated name;
+ * `seed` (the engine's per-resource random seed, where the host has one) makes the generated name the same at
+ * preview and at up.
  */
 export async function check(
   _ctx: ProviderContext,
   olds: Partial<BucketInputs>,
   news: BucketInputs,
-  opts: { logicalName?: string } = {},
+  opts: { logicalName?: string; seed?: Uint8Array } = {},
 ): Promise<CheckResult<BucketInputs>> {
   const failures = checkFields(BUCKET, CHECK_SCHEMA, news);
   const inputs: BucketInputs & Record<string, unknown> = { ...news };
@@ -43,7 +45,7 @@ export async function check(
     // resource gets a fresh random suffix. The engine re-runs Check without olds when it plans a replacement
     // (pkg/resource/deploy/step_generator.go, "we need to recompute the default values"), so a replacement
     // of an auto-named bucket gets a new name and can be created before the old one is deleted.
-    inputs.name = typeof olds?.name === "string" && olds.name ? olds.name : autoName(opts.logicalName);
+    inputs.name = typeof olds?.name === "string" && olds.name ? olds.name : autoName(opts.logicalName, opts.seed?.length ? suffixOf(opts.seed) : undefined);
     inputs.__autoName = true;
   } else {
     delete inputs.__autoName;
@@ -60,8 +62,13 @@ export function autoName(logicalName: string | undefined, suffix = randomSuffix(
 }
 
 function randomSuffix(): string {
-  const bytes = randomBytes(7);
-  return Array.from(bytes, (b) => String.fromCharCode(97 + (b % 26))).join("");
+  return suffixOf(randomBytes(7));
+}
+
+/** Seven lowercase letters from (the first seven bytes of a hash of) the given bytes. */
+function suffixOf(bytes: Uint8Array): string {
+  const digest = createHash("sha256").update(bytes).digest();
+  return Array.from(digest.subarray(0, 7), (b) => String.fromCharCode(97 + (b % 26))).join("");
 }
 
 /**

@@ -50,6 +50,10 @@ export const PROVIDER_ERRORS = {
     meaning: "The stack state has no secretAccessKey for a key, and OtterStorage never shows a secret twice.",
     hint: "Issue a new key: change `rotationTrigger` on this AccessKey and run `pulumi up`.",
   },
+  AccessKeyNotImportable: {
+    meaning: "`pulumi import` (or an `import` resource option) named an access key: OtterStorage shows a key's secret once, at creation, so an imported key would have no secret in the state.",
+    hint: "Declare an AccessKey with `adopt: { accessKeyId, secretAccessKey }` (the secret passed as a secret) to manage an existing key you hold the secret of; or issue a new key and revoke the old one.",
+  },
   ProviderNotResolvable: {
     meaning: "The program declared a resource, but `pulumi-otterstorage` cannot be loaded by package name from the program's directory, where the Pulumi provider host loads it.",
     hint: "Install the package into the project (`npm install pulumi-otterstorage`; `npm link` and workspaces work too) and import it as \"pulumi-otterstorage\", not by a relative path.",
