@@ -4,9 +4,10 @@
  * what differs between the hosts said here — the name from the URN and the engine's random seed instead of the
  * dynamic SDK's `__logicalName`, a detailed diff per input from the field tables, and import (Read without state).
  */
-import { type TypeName } from "otterstorage-api";
+import { nativeToken, type TypeName } from "otterstorage-api";
 import * as accessKey from "../provider/accessKey";
 import * as bucket from "../provider/bucket";
+import * as rotating from "../provider/rotatingAccessKey";
 import { containsUnknown, type CheckResult, type DiffResult } from "../provider/common";
 import type { ProviderContext } from "../provider/context";
 import { OtterStorageError, PROVIDER_ERRORS } from "../provider/errors";
@@ -98,6 +99,21 @@ const ACCESS_KEY_RESOURCE: NativeResource = {
   },
 };
 
+/** RotatingAccessKey is one resource here (two slots in its state); the dynamic SDK builds it as a component. */
+const ROTATING_ACCESS_KEY_RESOURCE: NativeResource = {
+  type: "RotatingAccessKey",
+  fields: { name: "RotatingAccessKey", description: "", replaces: "", inputs: {}, outputs: {} },
+  secretInputs: [],
+  secretOutputs: rotating.ROTATING_ACCESS_KEY_SECRETS,
+  check: (ctx, olds, news) => rotating.check(ctx, olds, news as never) as Promise<CheckResult<Props>>,
+  diff: (ctx, id, olds, news) => rotating.diff(ctx, id, olds as never, news as never),
+  create: (ctx, inputs) => rotating.create(ctx, inputs as never) as unknown as Promise<{ id: string; outs?: Props }>,
+  read: (ctx, id, props) => rotating.read(ctx, id, props as never) as unknown as Promise<{ id?: string; props?: Props }>,
+  update: (ctx, id, olds, news) => rotating.update(ctx, id, olds as never, news as never) as unknown as Promise<{ outs?: Props }>,
+  remove: (ctx, id, props) => rotating.remove(ctx, id, props as never),
+  importInputs: (ctx, id) => ACCESS_KEY_RESOURCE.importInputs(ctx, id),
+};
+
 export const NATIVE_RESOURCES: Record<string, NativeResource> = Object.fromEntries(
-  [BUCKET_RESOURCE, ACCESS_KEY_RESOURCE].map((r) => [RESOURCE_TYPES[r.type as "Bucket" | "AccessKey"].native, r]),
+  [BUCKET_RESOURCE, ACCESS_KEY_RESOURCE, ROTATING_ACCESS_KEY_RESOURCE].map((r) => [nativeToken(r.type), r]),
 );
