@@ -137,3 +137,53 @@ resources:
       tags:
         team: data
 `;
+
+describe("engine: native plugin and dynamic provider — parity", function () {
+  this.timeout(600_000);
+  const engine = useEngine();
+  let os: OtterStorage;
+  before(async () => {
+    os = await startOtterStorage({ memory: true });
+  });
+  after(async () => os?.stop());
+
+  it("the same inputs through the dynamic provider and the plugin give the same outputs (names, ids, secrets and times aside)", async () => {
+    const project = engine().project("parity", PARITY_PROGRAM, {}, { env: { PATH: `${PLUGIN_DIR}${path.delimiter}${process.env.PATH}` } });
+    const stack = await project.stack("dev", { endpoint: os.controlUrl, token: os.token });
+    await stack.up();
+    const state = (await stack.export()).deployment.resources as { type: string; urn: string; outputs: Record<string, unknown> }[];
+    const byName = (n: string) => state.find((r) => r.urn.endsWith(`::${n}`))!;
+    const varying = new Set(["name", "bucket", "accessKeyId", "secretAccessKey", "createdAt", "__provider", "__autoName", "__logicalName"]);
+    const comparable = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !varying.has(k)).sort(([a], [b]) => (a < b ? -1 : 1)));
+    for (const [dyn, nat] of [["dyn-bucket", "nat-bucket"], ["dyn-key", "nat-key"]]) {
+      assert.match(byName(dyn).type, /^pulumi-nodejs:dynamic\/otterstorage:/);
+      assert.match(byName(nat).type, /^otterstorage:index:/);
+      assert.deepEqual(comparable(byName(nat).outputs), comparable(byName(dyn).outputs), `${dyn} and ${nat} differ`);
+    }
+    const outs = await stack.outputs(true);
+    assert.equal(await s3Answer({ accessKeyId: outs.dynKey.accessKeyId, secretAccessKey: outs.dynKey.secretAccessKey, endpoint: os.s3Url }, outs.dynBucket), "ok");
+    assert.equal(await s3Answer({ accessKeyId: outs.natKey.accessKeyId, secretAccessKey: outs.natKey.secretAccessKey, endpoint: os.s3Url }, outs.natBucket), "ok");
+    await stack.destroy();
+  });
+});
+
+/** Bucket and AccessKey twice, with the same inputs: through the dynamic SDK and through the plugin's type tokens. */
+const PARITY_PROGRAM = `
+const pulumi = require("@pulumi/pulumi");
+const otter = require("pulumi-otterstorage");
+const native = (type, outputs) => class extends pulumi.CustomResource {
+  constructor(name, args, opts) { super("otterstorage:index:" + type, name, { ...Object.fromEntries(outputs.map((k) => [k, undefined])), ...args }, opts); }
+};
+const NativeBucket = native("Bucket", ["name", "region", "storageClass", "versioning", "objectLock", "legalHold", "lifecycleRules", "tags", "forceDestroy", "endpoint", "createdAt"]);
+const NativeKey = native("AccessKey", ["accessKeyId", "secretAccessKey", "bucket", "label", "endpoint", "region", "createdAt", "rotationTrigger", "rotateAfterDays", "readiness", "profileName"]);
+const bucketArgs = { versioning: "Enabled", storageClass: "SSD", tags: { team: "data" }, lifecycleRules: [{ id: "tmp", prefix: "tmp/", expirationDays: 7 }], forceDestroy: true };
+const keyArgs = (bucket) => ({ bucket, label: "ci-deploy", rotationTrigger: "2026-q4", rotateAfterDays: 90, readiness: { timeoutSeconds: 30 } });
+const db = new otter.Bucket("dyn-bucket", bucketArgs);
+const nb = new NativeBucket("nat-bucket", bucketArgs);
+const dk = new otter.AccessKey("dyn-key", keyArgs(db.name));
+const nk = new NativeKey("nat-key", keyArgs(nb.name));
+exports.dynBucket = db.name;
+exports.natBucket = nb.name;
+exports.dynKey = { accessKeyId: dk.accessKeyId, secretAccessKey: dk.secretAccessKey };
+exports.natKey = { accessKeyId: nk.accessKeyId, secretAccessKey: nk.secretAccessKey };
+`;
