@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { startOtterStorage, type OtterStorage } from "otterstorage-local";
 import { control } from "./support/emulator";
 import { REPO_ROOT } from "./support/host";
-import { environmentsScenario, languageHost, pinPluginInProject, PLUGIN_DIR } from "./support/native";
+import { awsPut, environmentsScenario, languageHost, pinPluginInProject, PLUGIN_DIR } from "./support/native";
 import { useEngine } from "./support/pulumi";
 import { s3Answer } from "./support/s3";
 import { skipBecause } from "./support/skip";
@@ -186,4 +186,85 @@ exports.dynBucket = db.name;
 exports.natBucket = nb.name;
 exports.dynKey = { accessKeyId: dk.accessKeyId, secretAccessKey: dk.secretAccessKey };
 exports.natKey = { accessKeyId: nk.accessKeyId, secretAccessKey: nk.secretAccessKey };
+`;
+
+describe("engine: moving a stack from the dynamic provider to the plugin", function () {
+  this.timeout(600_000);
+  const engine = useEngine();
+  let os: OtterStorage;
+  before(async function () {
+    const host = languageHost("yaml");
+    if ("missing" in host) return skipBecause(this, host.missing);
+    os = await startOtterStorage({ memory: true });
+  });
+  after(async () => os?.stop());
+
+  it("state delete + import the bucket + adopt the key: no key issued or revoked, the data stays, the key keeps working", async () => {
+    const bucketName = `move-${process.pid}`;
+    const dynamic = engine().project("move", MOVE_DYNAMIC(bucketName));
+    const stack = await dynamic.stack("dev", { endpoint: os.controlUrl, token: os.token });
+    await stack.up();
+    const before = await stack.outputs(true);
+    const s3key = { accessKeyId: before.accessKeyId, secretAccessKey: before.secretAccessKey, endpoint: os.s3Url };
+    assert.equal(await s3Answer(s3key, bucketName), "ok");
+    const scratch = engine().scratch("move-");
+    assert.equal(await awsPut(os.s3Url, bucketName, s3key, scratch), "ok");
+    // 1. Forget the dynamic resources (nothing is deleted in OtterStorage), key first: it depends on the bucket.
+    for (const type of ["AccessKey", "Bucket"]) await stack.ok(["state", "delete", (await stack.resources(type))[0].urn, "--yes"]);
+    // 2. The same stack, now a program on the plugin: the bucket imported, the key adopted with its secret.
+    fs.writeFileSync(path.join(dynamic.dir, "Pulumi.yaml"), MOVE_NATIVE(bucketName));
+    pinPluginInProject(dynamic.dir);
+    await stack.config("adoptSecret", before.secretAccessKey, true);
+    await stack.config("adoptId", before.accessKeyId);
+    await stack.up();
+    const after = await stack.outputs(true);
+    assert.equal(after.accessKeyId, before.accessKeyId, "the key was adopted, not re-issued");
+    assert.equal(await s3Answer(s3key, bucketName), "ok", "the key still works");
+    assert.equal((await control(os).get(`/v1/buckets/${bucketName}`)).body.objectCount, 1, "the object is still there");
+    const keys = (await control(os).get(`/v1/buckets/${bucketName}/access-keys`)).body.accessKeys;
+    assert.equal(keys.length, 1, "no key was issued");
+    const types = (await stack.resources()).map((r: { type: string }) => r.type).filter((t: string) => t.includes("otterstorage"));
+    assert.deepEqual(types.sort(), ["otterstorage:index:AccessKey", "otterstorage:index:Bucket", "pulumi:providers:otterstorage"]);
+    assert.equal((await stack.preview(["--expect-no-changes"])).code, 0);
+    await stack.ok(["state", "unprotect", "--all", "--yes"]);
+    await stack.destroy();
+  });
+});
+
+const MOVE_DYNAMIC = (bucket: string) => `
+const otter = require("pulumi-otterstorage");
+const b = new otter.Bucket("media", { name: "${bucket}", tags: { team: "data" } });
+const k = new otter.AccessKey("ci", { bucket: b.name, label: "ci-deploy" });
+exports.accessKeyId = k.accessKeyId;
+exports.secretAccessKey = k.secretAccessKey;
+`;
+
+const MOVE_NATIVE = (bucket: string) => `name: move
+runtime: yaml
+config:
+  adoptId:
+    type: string
+  adoptSecret:
+    type: string
+    secret: true
+resources:
+  media:
+    type: otterstorage:index:Bucket
+    properties:
+      name: ${bucket}
+      tags:
+        team: data
+    options:
+      import: ${bucket}
+  ci:
+    type: otterstorage:index:AccessKey
+    properties:
+      bucket: \${media.name}
+      label: ci-deploy
+      adopt:
+        accessKeyId: \${adoptId}
+        secretAccessKey: \${adoptSecret}
+outputs:
+  accessKeyId: \${ci.accessKeyId}
+  secretAccessKey: \${ci.secretAccessKey}
 `;
