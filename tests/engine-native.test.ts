@@ -226,7 +226,9 @@ describe("engine: moving a stack from the dynamic provider to the plugin", funct
     const types = (await stack.resources()).map((r: { type: string }) => r.type).filter((t: string) => t.includes("otterstorage"));
     assert.deepEqual(types.sort(), ["otterstorage:index:AccessKey", "otterstorage:index:Bucket", "pulumi:providers:otterstorage"]);
     assert.equal((await stack.preview(["--expect-no-changes"])).code, 0);
-    await stack.ok(["state", "unprotect", "--all", "--yes"]);
+    // The bucket holds data and has no forceDestroy: destroy refuses it, as it should. Empty it, then destroy.
+    assert.notEqual((await stack.run(["destroy", "--yes", "--skip-preview"])).code, 0);
+    await control(os).delete(`/v1/buckets/${bucketName}?force=true`);
     await stack.destroy();
   });
 });
