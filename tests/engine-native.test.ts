@@ -57,6 +57,22 @@ describe("engine: native plugin — YAML", function () {
     }
   });
 
+  it("installed the third way, `pulumi plugin install resource otterstorage <version> --file <tarball>` (the build's tarball): a program with no plugin on PATH or in Pulumi.yaml runs", async () => {
+    const version = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).version as string;
+    const tarball = path.join(REPO_ROOT, "dist", `pulumi-resource-otterstorage-v${version}.tar.gz`);
+    const project = engine().project("tarball", TARBALL_PROGRAM);
+    const install = await project.run(["plugin", "install", "resource", "otterstorage", version, "--file", tarball]);
+    assert.equal(install.code, 0, install.output);
+    const listed = await project.ok(["plugin", "ls"]);
+    assert.match(listed.stdout, new RegExp(`otterstorage\\s+resource\\s+${version.replace(/\./g, "\\.")}`));
+    const stack = await project.stack("dev", { endpoint: os.controlUrl, token: os.token });
+    const up = await stack.up();
+    assert.doesNotMatch(up.output, /from \$PATH/, "the plugin came from the plugin cache, not PATH");
+    const o = await stack.outputs(true);
+    assert.equal(await s3Answer({ accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey, endpoint: os.s3Url }, o.bucket), "ok");
+    await stack.destroy();
+  });
+
   it("pulumi import of a bucket, then a preview of the program declaring it shows no changes; an access key refuses import pointing to adopt", async () => {
     const name = `imported-${process.pid}`;
     await control(os).post("/v1/buckets", { name, versioning: "Enabled", tags: { team: "data" } });
@@ -78,6 +94,16 @@ describe("engine: native plugin — YAML", function () {
     await control(os).delete(`/v1/buckets/${name}?force=true`);
   });
 });
+
+/** A Node program on the plugin's type tokens (what a generated SDK registers), with no package of ours. */
+const TARBALL_PROGRAM = `
+const pulumi = require("@pulumi/pulumi");
+const b = new pulumi.CustomResource("otterstorage:index:Bucket", "data", { forceDestroy: true, name: undefined });
+const k = new pulumi.CustomResource("otterstorage:index:AccessKey", "ci", { bucket: b.name, label: "ci-deploy", accessKeyId: undefined, secretAccessKey: undefined });
+exports.bucket = b.name;
+exports.accessKeyId = k.accessKeyId;
+exports.secretAccessKey = k.secretAccessKey;
+`;
 
 const TWO_ACCOUNTS = `name: two-accounts
 runtime: yaml
