@@ -132,7 +132,7 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
       throw new Error("The account token (token option or OTTERSTORAGE_TOKEN) must be 8 to 512 visible ASCII characters without spaces");
     }
     // Whatever its shape, the token never reaches a log line (a client may send it in a URL by mistake).
-    log = withSecrets(log, [token]);
+    if (log !== silentLogger) log = withSecrets(log, [token]);
     store.prune(IDEMPOTENCY_WINDOW_SECONDS * 1000);
     const pruneTimer = setInterval(() => {
       try {

@@ -93,7 +93,7 @@ describe("console in a real browser (chromium via playwright-core)", function ()
     await p.getByRole("button", { name: "Sign in" }).click();
   };
 
-  it("sign in -> create bucket -> Access keys -> create key ci-deploy -> secret shown once -> works with the AWS CLI -> reload hides it -> revoke -> refused by S3", async () => {
+  it("sign in -> create bucket -> Access keys -> Create access key -> label ci-deploy -> Create -> secret shown once -> works with the AWS CLI -> reload hides it -> revoke -> refused by S3", async () => {
     await page.goto(svc.consoleUrl!);
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     await shot("sign-in");

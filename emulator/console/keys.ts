@@ -135,7 +135,7 @@ ${formErrors(st.errors)}
   ${csrfField(ctx.csrf!)}
   <input type="hidden" name="_once" value="${st.nonce}">
   <label for="label">Label (optional)</label>
-  <input id="label" name="label" value="${st.label ?? ""}" placeholder="e.g. backups-restic or ci-deploy" autocomplete="off" spellcheck="false" aria-describedby="label-hint"${label.attrs}>
+  <input id="label" name="label" value="${st.label ?? ""}" placeholder="e.g. backups-restic or ci-deploy" autocomplete="off" spellcheck="false"${label.attrs}>
   ${label.after}
   <p class="hint" id="label-hint">What the key is for, e.g. <code>backups-restic</code> or <code>ci-deploy</code>: up to ${LABEL_MAX} characters. Keys without a label are flagged "Unlabelled".</p>
   <div class="row"><button type="submit">Create</button> <a href="${bucketUrl(b.name)}">Cancel</a></div>
