@@ -98,7 +98,10 @@ function maskShapes(text: string): string {
  * A run of URL-ish text that may carry percent-encoding: the unit decoded and checked whole, so `Bearer%20otk_…`,
  * `%2F`-separated session tokens and secrets encoded once or twice are found like raw ones.
  */
-const ENCODED_RUN = /[^\s"'<>&?#]*%[0-9A-Fa-f]{2}[^\s"'<>&?#]*/g;
+const RUN = /[^\s"'<>&?#]+/g;
+/** One cheap test for anything the patterns below could mask: most decoded runs are plain paths and skip them. */
+const SUSPECT = /otk_|bearer|signature|token|secret|_csrf|otterstorage_console|[A-Za-z0-9]{40}|[A-Za-z0-9+/]{120}/i;
+const HAS_ESCAPE = /%[0-9A-Fa-f]{2}/;
 const ESCAPE = /%([0-9A-Fa-f]{2})/g;
 
 /** Percent-decoding, byte by byte (one char per byte), repeated for double encoding; never throws. */
@@ -121,8 +124,10 @@ export function redactText(text: string): string {
   for (const [re, rep] of TEXT_PATTERNS) out = out.replace(re, rep);
   out = maskShapes(out);
   if (!out.includes("%")) return out;
-  return out.replace(ENCODED_RUN, (run) => {
+  return out.replace(RUN, (run) => {
+    if (!HAS_ESCAPE.test(run)) return run;
     const decoded = decodeBytes(run);
+    if (!SUSPECT.test(decoded)) return run;
     let masked = decoded;
     for (const [re, rep] of TEXT_PATTERNS) masked = masked.replace(re, rep);
     masked = maskShapes(masked);
@@ -151,7 +156,7 @@ export function withSecrets(log: Logger, secrets: string[]): Logger {
     let out = t;
     for (const f of forms) out = out.split(f).join("REDACTED");
     // Any other encoding (double, mixed case, partly escaped): the percent-encoded run that decodes to it goes whole.
-    if (out.includes("%")) out = out.replace(ENCODED_RUN, (run) => (forms.some((f) => decodeBytes(run).includes(f)) ? "REDACTED" : run));
+    if (out.includes("%")) out = out.replace(RUN, (run) => (HAS_ESCAPE.test(run) && forms.some((f) => decodeBytes(run).includes(f)) ? "REDACTED" : run));
     return out;
   };
   const maskFields = (v: unknown): unknown => {
