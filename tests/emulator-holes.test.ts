@@ -9,6 +9,7 @@
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import { createLogger, ManualClock, startOtterStorage, type OtterStorage } from "otterstorage-local";
+import { redactText } from "otterstorage-local/dist/log";
 import { BUCKET } from "../provider/bucketFields";
 import { checkFields, checkSchema } from "../provider/fields";
 import { consoleSession, setCookies, signInForm } from "./support/console";
@@ -122,6 +123,17 @@ describe("emulator: the log masks secrets by their shapes, raw or percent-encode
     for (const s of [secret, sessionToken]) for (const f of forms(s)) assert.ok(!log.includes(f), `a secret appears in the log as ${f.slice(0, 12)}…`);
     for (const part of sessionToken.split("/")) if (part.length >= 40) assert.ok(!log.includes(part), "no long piece of the session token");
     assert.match(log, /s3 GET \/redact-me\/REDACTED 403/);
+  });
+
+  it("ordinary lines pass unchanged: hex object names, access key ids, request ids, encoded spaces and slashes", () => {
+    const hex = "3f4e".repeat(16);
+    const ordinary = [
+      `s3 PUT /restic-repo/data/3f/${hex} 200 3ms req=9f1c2a7d3e4b5a60 key=OTTR4XMPL7KEY9QZ2A0B op=PutObject`,
+      "s3 GET /photos/2024/summer%20trip/IMG%200001.jpg?prefix=a%2Fb&max-keys=1000 200 2ms req=0123456789abcdef op=GetObject",
+      `control GET /v1/buckets/backups/access-keys/OTTR4XMPL7KEY9QZ2A0B 200 1ms req=${"ab".repeat(8)} op=getAccessKey`,
+      `s3 GET /b/${"very-long-directory-name/".repeat(8)}file.txt 200 1ms`,
+    ];
+    for (const line of ordinary) assert.equal(redactText(line), line);
   });
 
   it("an account token of the user's own shape (OTTERSTORAGE_TOKEN) is masked literally, in any encoding", async () => {
