@@ -64,6 +64,9 @@ describe("emulator: --rate-limit covers every request without the account token"
     const withToken = [await api.get("/nope"), await api.call("PUT", "/v1/buckets"), await api.get("/v1/buckets")];
     assert.deepEqual(withToken.map((r) => r.status), [404, 405, 200]);
     assert.equal((await api.get("/v1/health", { token: null })).status, 200, "health is never limited");
+    clock.advance(10_000);
+    const badUrl = [await rawRequest(svc.controlUrl, "GET", "/v1/buckets/%zz"), await rawRequest(svc.controlUrl, "GET", "/v1/buckets/%zz")];
+    assert.deepEqual(badUrl.map((r) => r.status), [400, 429], "a path answered before routing (bad percent-encoding) is limited too");
   });
 
   it("a signed-in console session browses on the account's budget, not the anonymous one", async () => {

@@ -137,6 +137,28 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   const openApi = JSON.stringify(buildOpenApi());
   const windowMs = IDEMPOTENCY_WINDOW_SECONDS * 1000;
 
+  /** Set once the console is registered: does the request carry a signed-in console session (the account's)? */
+  let consoleSession: (req: FastifyRequest) => boolean = () => false;
+  const bearerOk = (req: FastifyRequest): boolean => {
+    const h = req.headers.authorization;
+    const m = typeof h === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+    return m !== null && safeEqual(m[1], opts.token);
+  };
+  /**
+   * Takes one request from its budget: the account token's own (a signed-in console session is the account too),
+   * or the smaller one every other request shares, so nobody without the token can lock the account's clients out
+   * or guess the token quickly. Throws 429 RateLimited (Retry-After) when the budget is spent.
+   */
+  const spend = (req: FastifyRequest, reply: FastifyReply, authorized: boolean): void => {
+    if (!limiter || !anonymousLimiter) return;
+    const account = authorized || consoleSession(req);
+    const wait = (account ? limiter : anonymousLimiter).take();
+    if (wait > 0) {
+      reply.header("retry-after", String(wait)); // also on the console's HTML error page
+      throw new ControlProblem("RateLimited", `Too many requests${account ? "" : " without a valid account token"}; retry after ${wait} s.`, undefined, { "retry-after": String(wait) });
+    }
+  };
+
   const limits = checkLimits(opts.limits, DEFAULT_CONTROL_LIMITS, "controlLimits");
   const app = Fastify({
     logger: false,
@@ -151,6 +173,13 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     // Errors fastify raises before routing (a path with broken percent-encoding) bypass setErrorHandler.
     frameworkErrors: (err, req, reply) => {
       reply.header("x-request-id", req.id);
+      // Answered before routing (so before the onRequest hook): still under the rate limit.
+      try {
+        spend(req, reply, bearerOk(req));
+      } catch (e) {
+        const p = e as ControlProblem;
+        return void sendProblem(req, reply, p.code, p.detail, undefined, p.headers);
+      }
       const bad = (err as { code?: string }).code === "FST_ERR_BAD_URL";
       // FST_ERR_MAX_PARAM_LENGTH: a path segment over fastify's 100 characters (names are <= 63, ids 20).
       const long = (err as { code?: string }).code === "FST_ERR_MAX_PARAM_LENGTH";
@@ -230,9 +259,6 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     return sendProblem(req, reply, "RouteNotFound", `There is no route ${pathOnly}. See GET /v1/openapi.json for the routes of Control API v1.`);
   });
 
-  /** Set once the console is registered: does the request carry a signed-in console session (the account's)? */
-  let consoleSession: (req: FastifyRequest) => boolean = () => false;
-
   // The rate limit of the request's credential, then the auth check: both before the body is parsed, and for every
   // request of this listener — routes, the console (its sign-in included), unknown paths and wrong methods — so
   // nothing without the account token escapes the anonymous budget.
@@ -241,21 +267,11 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     if (closing) throw new ControlProblem("ServiceUnavailable", "The service is shutting down. Retry against a running instance.", undefined, { "retry-after": "1", connection: "close" });
     const spec = (req.routeOptions.config as { spec?: RouteSpec } | undefined)?.spec;
     const h = req.headers.authorization;
-    const m = typeof h === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
-    const authorized = m !== null && safeEqual(m[1], opts.token);
-    // Budget per credential: the account token's own (a signed-in console session is the account too), and a
-    // smaller shared one for everything else, so nobody without the token can lock the account's clients out.
+    const authorized = bearerOk(req);
     // Never limited: health checks (probes poll them) and the console's static assets (route config `unlimited`);
     // they reveal nothing and change nothing.
     const unlimited = spec?.operationId === "getHealth" || (req.routeOptions.config as { unlimited?: boolean } | undefined)?.unlimited === true;
-    if (limiter && !unlimited) {
-      const account = authorized || consoleSession(req);
-      const wait = (account ? limiter : anonymousLimiter!).take();
-      if (wait > 0) {
-        reply.header("retry-after", String(wait)); // also on the console's HTML error page
-        throw new ControlProblem("RateLimited", `Too many requests${account ? "" : " without a valid account token"}; retry after ${wait} s.`, undefined, { "retry-after": String(wait) });
-      }
-    }
+    if (!unlimited) spend(req, reply, authorized);
     if (!spec?.auth) return;
     if (!authorized) {
       throw new ControlProblem(
