@@ -81,7 +81,10 @@ export const deleteBucket: Handler<"deleteBucket"> = async (ctx, { params, query
   // Unfinished multipart uploads do not keep a bucket (as in S3, whose DeleteBucket asks only for no objects,
   // versions or delete markers): they, their parts and part files go with it, with or without force, so a bucket
   // created later under the same name starts with none (docs/control-api.md "Delete a bucket").
-  await ctx.objects.purgeBucket(name);
+  // No await between the purge and the bucket's removal when the purge is synchronous (ObjectStore's is): nothing
+  // else runs in between, so no upload can begin in the gap.
+  const purged = ctx.objects.purgeBucket(name);
+  if (purged) await purged;
   ctx.store.deleteBucket(name);
   return { status: 204 };
 };
