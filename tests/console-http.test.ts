@@ -17,12 +17,13 @@ describe("console over HTTP", () => {
 
   const session = () => consoleSession(base(), svc().token);
 
-  it("the html template escapes every interpolated value, nested templates and raw() excepted", () => {
+  it("the html template escapes every interpolated value (and makes control and bidi characters visible), nested templates and raw() excepted", () => {
     assert.equal(escapeHtml(`<a href="x" onclick='y'>&</a>`), "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
     const evil = `"><script>alert(1)</script>`;
     assert.equal(html`<input value="${evil}">`.text, `<input value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">`);
     assert.equal(html`<ul>${["<b>", html`<li>${"&"}</li>`]}</ul>`.text, "<ul>&lt;b&gt;<li>&amp;</li></ul>");
     assert.equal(html`${null}${undefined}${false}${0}${raw("<br>")}`.text, "0<br>");
+    assert.equal(html`<td>${"tmp/\u202Egpj.exe\u0007"}</td><pre>${"a\tb\nc"}</pre>`.text, "<td>tmp/\u27e8U+202E\u27e9gpj.exe\u27e8U+0007\u27e9</td><pre>a\tb\nc</pre>", "bidi and control characters are shown, tab and newline kept");
   });
 
   it("user input echoed in a page is escaped (the Keys page's bad threshold)", async () => {
