@@ -7,7 +7,8 @@
  * keys, session tokens — raw or percent-encoded (once or twice), plus bearer tokens and signatures; and
  * startOtterStorage wraps the logger with `withSecrets(log, [token])`, which masks the account token literally
  * whatever its shape (OTTERSTORAGE_TOKEN may be any 8 to 512 visible characters). Request bodies (JSON or the
- * console's form posts) are never handed to the logger; the patterns cover their field names anyway. */
+ * console's form posts) are never handed to the logger; the patterns cover their field names anyway.
+ */
 import { Clock, systemClock, isoTime } from "./clock";
 
 export interface RequestLogEntry {

@@ -10,8 +10,7 @@ import type { AddressInfo } from "net";
 import { ROUTES, RouteSpec, type OperationId } from "otterstorage-api";
 import { PROBLEM_CONTENT_TYPE, ControlErrorCode, CONTROL_ERRORS, IDEMPOTENCY_WINDOW_SECONDS, buildOpenApi, CONTROL_API_VERSION } from "otterstorage-api";
 import { isoTime } from "../clock";
-import { checkLimits, DEFAULT_CONTROL_LIMITS, limitedServer, type ListenerLimits } from "../listen";
-import { urlOf } from "../listen";
+import { checkLimits, DEFAULT_CONTROL_LIMITS, limitedServer, urlOf, type ListenerLimits } from "../listen";
 import { Logger, silentLogger } from "../log";
 import { Store, requestHash } from "../store";
 import { StoreError } from "../store/errors";
@@ -96,7 +95,9 @@ function jsonDepth(text: string, stopAt: number): number {
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max && (max = depth) > stopAt) return max;
+      depth++;
+      if (depth > max) max = depth;
+      if (max > stopAt) return max;
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return max;
