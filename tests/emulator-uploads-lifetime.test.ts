@@ -9,8 +9,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListMultipartUploadsCommand, ListPartsCommand, S3Client, UploadPartCommand, GetObjectCommand } from "@aws-sdk/client-s3";
+import { spawnSync } from "node:child_process";
 import { startOtterStorage, type OtterStorage } from "otterstorage-local";
 import { control } from "./support/emulator";
+import { runCommand } from "./support/run";
+import { skipBecause } from "./support/skip";
 import { bucketWithKey, sdk } from "./s3-support";
 
 /** Every body file under <dataDir>/objects (temp files aside). */
@@ -93,6 +96,40 @@ describe("emulator: multipart uploads do not outlive their bucket", function () 
       }
     });
   }
+
+  it("the AWS CLI sees the same: after delete and re-create, list-multipart-uploads is empty and the old upload id is NoSuchUpload", async function () {
+    if (spawnSync("aws", ["--version"], { encoding: "utf8" }).status !== 0) return skipBecause(this, "the AWS CLI is not installed (pip install awscli)");
+    const bucket = "mpu-cli";
+    const env = (k: { accessKeyId: string; secretAccessKey: string }): NodeJS.ProcessEnv => {
+      const e: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: k.accessKeyId, AWS_SECRET_ACCESS_KEY: k.secretAccessKey, AWS_DEFAULT_REGION: "eu-mad", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
+      for (const v of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"]) delete e[v];
+      return e;
+    };
+    const aws = (k: { accessKeyId: string; secretAccessKey: string }, ...args: string[]) => runCommand("aws", ["--endpoint-url", svc.s3Url, "--output", "json", "s3api", ...args], env(k));
+    const before = bodyFiles(dir);
+    const oldKey = await bucketWithKey(svc, bucket);
+    const created = await aws(oldKey, "create-multipart-upload", "--bucket", bucket, "--key", "old.bin");
+    assert.equal(created.code, 0, created.stderr);
+    const uploadId = JSON.parse(created.stdout).UploadId as string;
+    const partFile = path.join(dir, "part.bin");
+    fs.writeFileSync(partFile, Buffer.alloc(64 * 1024, 3));
+    try {
+      const part = await aws(oldKey, "upload-part", "--bucket", bucket, "--key", "old.bin", "--upload-id", uploadId, "--part-number", "1", "--body", partFile);
+      assert.equal(part.code, 0, part.stderr);
+    } finally {
+      fs.rmSync(partFile);
+    }
+    assert.equal((await control(svc).delete(`/v1/buckets/${bucket}`)).status, 204);
+    const newKey = await bucketWithKey(svc, bucket);
+    const listed = await aws(newKey, "list-multipart-uploads", "--bucket", bucket);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual(listed.stdout.trim() === "" ? [] : (JSON.parse(listed.stdout).Uploads ?? []), []);
+    const parts = await aws(newKey, "list-parts", "--bucket", bucket, "--key", "old.bin", "--upload-id", uploadId);
+    assert.notEqual(parts.code, 0);
+    assert.match(parts.stderr, /NoSuchUpload/);
+    await svc.objects.unlinksSettled();
+    assert.deepEqual(bodyFiles(dir), before, "the part file went with the bucket");
+  });
 
   it("a bucket with objects still answers 409 BucketNotEmpty without force, and keeps its unfinished upload", async () => {
     const old = await unfinished("mpu-with-object");
