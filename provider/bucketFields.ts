@@ -55,7 +55,7 @@ export const BUCKET = defineResource({
       change: "in-place",
       output: asReported(api.Bucket.shape.legalHold),
     }),
-    lifecycleRules: input(z.array(api.LifecycleRule).max(1000).refine((r) => new Set(r.map((x) => x.id)).size === r.length, "rule ids must be unique"), {
+    lifecycleRules: input(api.LifecycleRules, {
       description: "Lifecycle rules (expiry of objects, noncurrent versions, incomplete uploads).",
       default: [],
       change: "in-place",
