@@ -153,28 +153,28 @@ const readyToUseOutputs = (of: string): Record<string, Spec> => ({
   s3ClientConfig: secret({ ...ref("S3ClientConfig"), description: `An S3 client configuration for ${of}.` }),
 });
 
-/** RotatingAccessKey (sdk/rotatingAccessKey.ts): a component of two AccessKey slots, one replaced per `up`. */
+/**
+ * RotatingAccessKey in the native plugin: one resource whose state holds both slots (provider/rotatingAccessKey.ts;
+ * the dynamic SDK builds the same guarantee as a component, sdk/rotatingAccessKey.ts). Its inputs are the
+ * component's arguments.
+ */
 function rotatingAccessKeySpec(): Spec {
-  // The schedule arguments are plain values: the component computes the slots' generation from them when it is
-  // constructed, before any resource exists (sdk/rotatingAccessKey.ts takes them as plain values too).
-  const plain = (spec: Spec): Spec => ({ ...spec, plain: true });
   return {
-    isComponent: true,
     description:
-      "Two access keys for one bucket with overlap: `current` (the newest) and `previous` (valid until the next rotation). Each rotation replaces only the slot that becomes current (create-before-delete), so one `up` never replaces both keys. docs/rotation.md has the runbook.",
+      "Two access keys for one bucket with overlap: `current` (the newest) and `previous` (valid until the next rotation). Each rotation replaces only the slot that becomes current (its new key is issued before its old key is revoked), so one `up` never replaces both keys. docs/rotation.md has the runbook.",
     inputProperties: {
       bucket: str("The bucket the keys are for."),
       label: str("Label of both keys; the slots get /a and /b appended (so keep it at most 62 characters). Default: none."),
-      rotationTrigger: plain(int("A counter: bump it to rotate (the slot that becomes current gets a new key; the other keeps working). Any change is one rotation per `pulumi up`, even a jump by several. Default: 0.")),
-      rotateAfterDays: plain(int("Rotate every this many days (1 to 3650), counted in whole periods since rotationAnchor on the service clock. Each key then lives two periods: one as current, one as previous. Default: none (rotate only by trigger).")),
-      rotationAnchor: plain(str("RFC 3339 start of the age periods; set it to the day you add rotateAfterDays. Default: 1970-01-01T00:00:00Z.")),
-      retirePrevious: plain({
+      rotationTrigger: int("A counter: bump it to rotate (the slot that becomes current gets a new key; the other keeps working). Any change is one rotation per `pulumi up`, even a jump by several. Default: 0."),
+      rotateAfterDays: int("Rotate every this many days (1 to 3650), counted in whole periods since rotationAnchor on the service clock. Each key then lives two periods: one as current, one as previous. Default: none (rotate only by trigger)."),
+      rotationAnchor: str("RFC 3339 start of the age periods; set it to the day you add rotateAfterDays. Default: 1970-01-01T00:00:00Z."),
+      retirePrevious: {
         oneOf: [{ type: "boolean" }, { type: "integer" }],
         description:
           "Revoke the previous key early, once clients are verified on the current one. true: always (no overlap at the next rotation either; turn it off before rotating); a number: only while the generation equals it, so the next rotation has its overlap again. Default: false.",
-      }),
-      readiness: plain({ ...ref("Readiness"), description: "Readiness of each new key (see AccessKey). Default: `{ timeoutSeconds: 60 }`." }),
-      profileName: plain(str("Profile / rclone remote name in the ready-to-use outputs. Default: otter.")),
+      },
+      readiness: { ...ref("Readiness"), description: "Readiness of each new key (see AccessKey). Default: `{ timeoutSeconds: 60 }`." },
+      profileName: str("Profile / rclone remote name in the ready-to-use outputs. Default: otter."),
     },
     requiredInputs: ["bucket"],
     properties: {

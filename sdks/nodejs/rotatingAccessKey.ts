@@ -8,9 +8,31 @@ import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
 /**
- * Two access keys for one bucket with overlap: `current` (the newest) and `previous` (valid until the next rotation). Each rotation replaces only the slot that becomes current (create-before-delete), so one `up` never replaces both keys. docs/rotation.md has the runbook.
+ * Two access keys for one bucket with overlap: `current` (the newest) and `previous` (valid until the next rotation). Each rotation replaces only the slot that becomes current (its new key is issued before its old key is revoked), so one `up` never replaces both keys. docs/rotation.md has the runbook.
  */
-export class RotatingAccessKey extends pulumi.ComponentResource {
+export class RotatingAccessKey extends pulumi.CustomResource {
+    /**
+     * Get an existing RotatingAccessKey resource's state with the given name, ID, and optional extra
+     * properties used to qualify the lookup.
+     *
+     * @param name The _unique_ name of the resulting resource.
+     * @param id The _unique_ provider ID of the resource to lookup.
+     * @param opts Optional settings to control the behavior of the CustomResource.
+     */
+    public static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): RotatingAccessKey {
+        return new RotatingAccessKey(name, undefined as any, { ...opts, id: id });
+    }
+
+    /**
+     * Check whether an existing RotatingAccessKey resource with the given ID exists.
+     *
+     * @param id The _unique_ provider ID of the resource to check.
+     * @param opts Optional settings to control the behavior of the CustomResource.
+     */
+    public static exists(id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): pulumi.Output<boolean> {
+        return pulumi.runtime.existsResource("otterstorage:index:RotatingAccessKey", id, {}, { ...opts }, undefined);
+    }
+
     /** @internal */
     public static readonly __pulumiType = 'otterstorage:index:RotatingAccessKey';
 
@@ -65,7 +87,7 @@ export class RotatingAccessKey extends pulumi.ComponentResource {
      * @param args The arguments to use to populate this resource's properties.
      * @param opts A bag of options that control this resource's behavior.
      */
-    constructor(name: string, args: RotatingAccessKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: RotatingAccessKeyArgs, opts?: pulumi.CustomResourceOptions) {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (!opts.id) {
@@ -101,7 +123,7 @@ export class RotatingAccessKey extends pulumi.ComponentResource {
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["awsProfile", "current", "environment", "previous", "rcloneRemote", "s3ClientConfig"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
-        super(RotatingAccessKey.__pulumiType, name, resourceInputs, opts, true /*remote*/);
+        super(RotatingAccessKey.__pulumiType, name, resourceInputs, opts);
     }
 }
 
@@ -120,25 +142,25 @@ export interface RotatingAccessKeyArgs {
     /**
      * Profile / rclone remote name in the ready-to-use outputs. Default: otter.
      */
-    profileName?: string;
+    profileName?: pulumi.Input<string | undefined>;
     /**
      * Readiness of each new key (see AccessKey). Default: `{ timeoutSeconds: 60 }`.
      */
-    readiness?: inputs.ReadinessArgs;
+    readiness?: pulumi.Input<inputs.ReadinessArgs | undefined>;
     /**
      * Revoke the previous key early, once clients are verified on the current one. true: always (no overlap at the next rotation either; turn it off before rotating); a number: only while the generation equals it, so the next rotation has its overlap again. Default: false.
      */
-    retirePrevious?: pulumi.Input<boolean> | pulumi.Input<number>;
+    retirePrevious?: pulumi.Input<boolean | number | undefined>;
     /**
      * Rotate every this many days (1 to 3650), counted in whole periods since rotationAnchor on the service clock. Each key then lives two periods: one as current, one as previous. Default: none (rotate only by trigger).
      */
-    rotateAfterDays?: number;
+    rotateAfterDays?: pulumi.Input<number | undefined>;
     /**
      * RFC 3339 start of the age periods; set it to the day you add rotateAfterDays. Default: 1970-01-01T00:00:00Z.
      */
-    rotationAnchor?: string;
+    rotationAnchor?: pulumi.Input<string | undefined>;
     /**
      * A counter: bump it to rotate (the slot that becomes current gets a new key; the other keeps working). Any change is one rotation per `pulumi up`, even a jump by several. Default: 0.
      */
-    rotationTrigger?: number;
+    rotationTrigger?: pulumi.Input<number | undefined>;
 }

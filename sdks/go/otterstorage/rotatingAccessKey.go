@@ -12,9 +12,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Two access keys for one bucket with overlap: `current` (the newest) and `previous` (valid until the next rotation). Each rotation replaces only the slot that becomes current (create-before-delete), so one `up` never replaces both keys. docs/rotation.md has the runbook.
+// Two access keys for one bucket with overlap: `current` (the newest) and `previous` (valid until the next rotation). Each rotation replaces only the slot that becomes current (its new key is issued before its old key is revoked), so one `up` never replaces both keys. docs/rotation.md has the runbook.
 type RotatingAccessKey struct {
-	pulumi.ResourceState
+	pulumi.CustomResourceState
 
 	// An AWS CLI profile of the current key.
 	AwsProfile AwsProfileOutput `pulumi:"awsProfile"`
@@ -55,11 +55,40 @@ func NewRotatingAccessKey(ctx *pulumi.Context,
 	opts = append(opts, secrets)
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource RotatingAccessKey
-	err := ctx.RegisterRemoteComponentResource("otterstorage:index:RotatingAccessKey", name, args, &resource, opts...)
+	err := ctx.RegisterResource("otterstorage:index:RotatingAccessKey", name, args, &resource, opts...)
 	if err != nil {
 		return nil, err
 	}
 	return &resource, nil
+}
+
+// GetRotatingAccessKey gets an existing RotatingAccessKey resource's state with the given name, ID, and optional
+// state properties that are used to uniquely qualify the lookup (nil if not required).
+func GetRotatingAccessKey(ctx *pulumi.Context,
+	name string, id pulumi.IDInput, state *RotatingAccessKeyState, opts ...pulumi.ResourceOption) (*RotatingAccessKey, error) {
+	var resource RotatingAccessKey
+	err := ctx.ReadResource("otterstorage:index:RotatingAccessKey", name, id, state, &resource, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &resource, nil
+}
+
+// Input properties used for looking up and filtering RotatingAccessKey resources.
+type rotatingAccessKeyState struct {
+}
+
+type RotatingAccessKeyState struct {
+}
+
+func (RotatingAccessKeyState) ElementType() reflect.Type {
+	return reflect.TypeOf((*rotatingAccessKeyState)(nil)).Elem()
+}
+
+// RotatingAccessKeyExists checks whether an existing RotatingAccessKey resource with the given ID exists.
+func RotatingAccessKeyExists(ctx *pulumi.Context,
+	id pulumi.StringInput, state *RotatingAccessKeyState, opts ...pulumi.ResourceOption) pulumi.BoolOutput {
+	return ctx.ExistsResource("otterstorage:index:RotatingAccessKey", id, state, "", opts...)
 }
 
 type rotatingAccessKeyArgs struct {
@@ -88,17 +117,17 @@ type RotatingAccessKeyArgs struct {
 	// Label of both keys; the slots get /a and /b appended (so keep it at most 62 characters). Default: none.
 	Label pulumi.StringPtrInput
 	// Profile / rclone remote name in the ready-to-use outputs. Default: otter.
-	ProfileName *string
+	ProfileName pulumi.StringPtrInput
 	// Readiness of each new key (see AccessKey). Default: `{ timeoutSeconds: 60 }`.
-	Readiness *ReadinessArgs
+	Readiness ReadinessPtrInput
 	// Revoke the previous key early, once clients are verified on the current one. true: always (no overlap at the next rotation either; turn it off before rotating); a number: only while the generation equals it, so the next rotation has its overlap again. Default: false.
-	RetirePrevious interface{}
+	RetirePrevious pulumi.Input
 	// Rotate every this many days (1 to 3650), counted in whole periods since rotationAnchor on the service clock. Each key then lives two periods: one as current, one as previous. Default: none (rotate only by trigger).
-	RotateAfterDays *int
+	RotateAfterDays pulumi.IntPtrInput
 	// RFC 3339 start of the age periods; set it to the day you add rotateAfterDays. Default: 1970-01-01T00:00:00Z.
-	RotationAnchor *string
+	RotationAnchor pulumi.StringPtrInput
 	// A counter: bump it to rotate (the slot that becomes current gets a new key; the other keeps working). Any change is one rotation per `pulumi up`, even a jump by several. Default: 0.
-	RotationTrigger *int
+	RotationTrigger pulumi.IntPtrInput
 }
 
 func (RotatingAccessKeyArgs) ElementType() reflect.Type {

@@ -23,23 +23,23 @@ class RotatingAccessKeyArgs:
     def __init__(__self__, *,
                  bucket: pulumi.Input[_builtins.str],
                  label: pulumi.Input[Optional[_builtins.str]] = None,
-                 profile_name: Optional[_builtins.str] = None,
-                 readiness: Optional['ReadinessArgs'] = None,
-                 retire_previous: Optional[Union[pulumi.Input[_builtins.bool], pulumi.Input[_builtins.int]]] = None,
-                 rotate_after_days: Optional[_builtins.int] = None,
-                 rotation_anchor: Optional[_builtins.str] = None,
-                 rotation_trigger: Optional[_builtins.int] = None):
+                 profile_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 readiness: pulumi.Input[Optional['ReadinessArgs']] = None,
+                 retire_previous: pulumi.Input[Optional[Union[_builtins.bool, _builtins.int]]] = None,
+                 rotate_after_days: pulumi.Input[Optional[_builtins.int]] = None,
+                 rotation_anchor: pulumi.Input[Optional[_builtins.str]] = None,
+                 rotation_trigger: pulumi.Input[Optional[_builtins.int]] = None):
         """
         The set of arguments for constructing a RotatingAccessKey resource.
 
         :param pulumi.Input[_builtins.str] bucket: The bucket the keys are for.
         :param pulumi.Input[_builtins.str] label: Label of both keys; the slots get /a and /b appended (so keep it at most 62 characters). Default: none.
-        :param _builtins.str profile_name: Profile / rclone remote name in the ready-to-use outputs. Default: otter.
-        :param 'ReadinessArgs' readiness: Readiness of each new key (see AccessKey). Default: `{ timeoutSeconds: 60 }`.
-        :param Union[pulumi.Input[_builtins.bool], pulumi.Input[_builtins.int]] retire_previous: Revoke the previous key early, once clients are verified on the current one. true: always (no overlap at the next rotation either; turn it off before rotating); a number: only while the generation equals it, so the next rotation has its overlap again. Default: false.
-        :param _builtins.int rotate_after_days: Rotate every this many days (1 to 3650), counted in whole periods since rotationAnchor on the service clock. Each key then lives two periods: one as current, one as previous. Default: none (rotate only by trigger).
-        :param _builtins.str rotation_anchor: RFC 3339 start of the age periods; set it to the day you add rotateAfterDays. Default: 1970-01-01T00:00:00Z.
-        :param _builtins.int rotation_trigger: A counter: bump it to rotate (the slot that becomes current gets a new key; the other keeps working). Any change is one rotation per `pulumi up`, even a jump by several. Default: 0.
+        :param pulumi.Input[_builtins.str] profile_name: Profile / rclone remote name in the ready-to-use outputs. Default: otter.
+        :param pulumi.Input['ReadinessArgs'] readiness: Readiness of each new key (see AccessKey). Default: `{ timeoutSeconds: 60 }`.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.int]] retire_previous: Revoke the previous key early, once clients are verified on the current one. true: always (no overlap at the next rotation either; turn it off before rotating); a number: only while the generation equals it, so the next rotation has its overlap again. Default: false.
+        :param pulumi.Input[_builtins.int] rotate_after_days: Rotate every this many days (1 to 3650), counted in whole periods since rotationAnchor on the service clock. Each key then lives two periods: one as current, one as previous. Default: none (rotate only by trigger).
+        :param pulumi.Input[_builtins.str] rotation_anchor: RFC 3339 start of the age periods; set it to the day you add rotateAfterDays. Default: 1970-01-01T00:00:00Z.
+        :param pulumi.Input[_builtins.int] rotation_trigger: A counter: bump it to rotate (the slot that becomes current gets a new key; the other keeps working). Any change is one rotation per `pulumi up`, even a jump by several. Default: 0.
         """
         pulumi.set(__self__, "bucket", bucket)
         if label is not None:
@@ -83,105 +83,105 @@ class RotatingAccessKeyArgs:
 
     @_builtins.property
     @pulumi.getter(name="profileName")
-    def profile_name(self) -> Optional[_builtins.str]:
+    def profile_name(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         Profile / rclone remote name in the ready-to-use outputs. Default: otter.
         """
         return pulumi.get(self, "profile_name")
 
     @profile_name.setter
-    def profile_name(self, value: Optional[_builtins.str]):
+    def profile_name(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "profile_name", value)
 
     @_builtins.property
     @pulumi.getter
-    def readiness(self) -> Optional['ReadinessArgs']:
+    def readiness(self) -> pulumi.Input[Optional['ReadinessArgs']]:
         """
         Readiness of each new key (see AccessKey). Default: `{ timeoutSeconds: 60 }`.
         """
         return pulumi.get(self, "readiness")
 
     @readiness.setter
-    def readiness(self, value: Optional['ReadinessArgs']):
+    def readiness(self, value: pulumi.Input[Optional['ReadinessArgs']]):
         pulumi.set(self, "readiness", value)
 
     @_builtins.property
     @pulumi.getter(name="retirePrevious")
-    def retire_previous(self) -> Optional[Union[pulumi.Input[_builtins.bool], pulumi.Input[_builtins.int]]]:
+    def retire_previous(self) -> pulumi.Input[Optional[Union[_builtins.bool, _builtins.int]]]:
         """
         Revoke the previous key early, once clients are verified on the current one. true: always (no overlap at the next rotation either; turn it off before rotating); a number: only while the generation equals it, so the next rotation has its overlap again. Default: false.
         """
         return pulumi.get(self, "retire_previous")
 
     @retire_previous.setter
-    def retire_previous(self, value: Optional[Union[pulumi.Input[_builtins.bool], pulumi.Input[_builtins.int]]]):
+    def retire_previous(self, value: pulumi.Input[Optional[Union[_builtins.bool, _builtins.int]]]):
         pulumi.set(self, "retire_previous", value)
 
     @_builtins.property
     @pulumi.getter(name="rotateAfterDays")
-    def rotate_after_days(self) -> Optional[_builtins.int]:
+    def rotate_after_days(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
         Rotate every this many days (1 to 3650), counted in whole periods since rotationAnchor on the service clock. Each key then lives two periods: one as current, one as previous. Default: none (rotate only by trigger).
         """
         return pulumi.get(self, "rotate_after_days")
 
     @rotate_after_days.setter
-    def rotate_after_days(self, value: Optional[_builtins.int]):
+    def rotate_after_days(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "rotate_after_days", value)
 
     @_builtins.property
     @pulumi.getter(name="rotationAnchor")
-    def rotation_anchor(self) -> Optional[_builtins.str]:
+    def rotation_anchor(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         RFC 3339 start of the age periods; set it to the day you add rotateAfterDays. Default: 1970-01-01T00:00:00Z.
         """
         return pulumi.get(self, "rotation_anchor")
 
     @rotation_anchor.setter
-    def rotation_anchor(self, value: Optional[_builtins.str]):
+    def rotation_anchor(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "rotation_anchor", value)
 
     @_builtins.property
     @pulumi.getter(name="rotationTrigger")
-    def rotation_trigger(self) -> Optional[_builtins.int]:
+    def rotation_trigger(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
         A counter: bump it to rotate (the slot that becomes current gets a new key; the other keeps working). Any change is one rotation per `pulumi up`, even a jump by several. Default: 0.
         """
         return pulumi.get(self, "rotation_trigger")
 
     @rotation_trigger.setter
-    def rotation_trigger(self, value: Optional[_builtins.int]):
+    def rotation_trigger(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "rotation_trigger", value)
 
 
 @pulumi.type_token("otterstorage:index:RotatingAccessKey")
-class RotatingAccessKey(pulumi.ComponentResource):
+class RotatingAccessKey(pulumi.CustomResource):
     @overload
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  bucket: pulumi.Input[Optional[_builtins.str]] = None,
                  label: pulumi.Input[Optional[_builtins.str]] = None,
-                 profile_name: Optional[_builtins.str] = None,
-                 readiness: Optional[Union['ReadinessArgs', 'ReadinessArgsDict', 'outputs.Readiness']] = None,
-                 retire_previous: Optional[Union[pulumi.Input[_builtins.bool], pulumi.Input[_builtins.int]]] = None,
-                 rotate_after_days: Optional[_builtins.int] = None,
-                 rotation_anchor: Optional[_builtins.str] = None,
-                 rotation_trigger: Optional[_builtins.int] = None,
+                 profile_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 readiness: pulumi.Input[Optional[Union['ReadinessArgs', 'ReadinessArgsDict', 'outputs.Readiness']]] = None,
+                 retire_previous: pulumi.Input[Optional[Union[_builtins.bool, _builtins.int]]] = None,
+                 rotate_after_days: pulumi.Input[Optional[_builtins.int]] = None,
+                 rotation_anchor: pulumi.Input[Optional[_builtins.str]] = None,
+                 rotation_trigger: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         """
-        Two access keys for one bucket with overlap: `current` (the newest) and `previous` (valid until the next rotation). Each rotation replaces only the slot that becomes current (create-before-delete), so one `up` never replaces both keys. docs/rotation.md has the runbook.
+        Two access keys for one bucket with overlap: `current` (the newest) and `previous` (valid until the next rotation). Each rotation replaces only the slot that becomes current (its new key is issued before its old key is revoked), so one `up` never replaces both keys. docs/rotation.md has the runbook.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] bucket: The bucket the keys are for.
         :param pulumi.Input[_builtins.str] label: Label of both keys; the slots get /a and /b appended (so keep it at most 62 characters). Default: none.
-        :param _builtins.str profile_name: Profile / rclone remote name in the ready-to-use outputs. Default: otter.
-        :param Union['ReadinessArgs', 'ReadinessArgsDict', 'outputs.Readiness'] readiness: Readiness of each new key (see AccessKey). Default: `{ timeoutSeconds: 60 }`.
-        :param Union[pulumi.Input[_builtins.bool], pulumi.Input[_builtins.int]] retire_previous: Revoke the previous key early, once clients are verified on the current one. true: always (no overlap at the next rotation either; turn it off before rotating); a number: only while the generation equals it, so the next rotation has its overlap again. Default: false.
-        :param _builtins.int rotate_after_days: Rotate every this many days (1 to 3650), counted in whole periods since rotationAnchor on the service clock. Each key then lives two periods: one as current, one as previous. Default: none (rotate only by trigger).
-        :param _builtins.str rotation_anchor: RFC 3339 start of the age periods; set it to the day you add rotateAfterDays. Default: 1970-01-01T00:00:00Z.
-        :param _builtins.int rotation_trigger: A counter: bump it to rotate (the slot that becomes current gets a new key; the other keeps working). Any change is one rotation per `pulumi up`, even a jump by several. Default: 0.
+        :param pulumi.Input[_builtins.str] profile_name: Profile / rclone remote name in the ready-to-use outputs. Default: otter.
+        :param pulumi.Input[Union['ReadinessArgs', 'ReadinessArgsDict', 'outputs.Readiness']] readiness: Readiness of each new key (see AccessKey). Default: `{ timeoutSeconds: 60 }`.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.int]] retire_previous: Revoke the previous key early, once clients are verified on the current one. true: always (no overlap at the next rotation either; turn it off before rotating); a number: only while the generation equals it, so the next rotation has its overlap again. Default: false.
+        :param pulumi.Input[_builtins.int] rotate_after_days: Rotate every this many days (1 to 3650), counted in whole periods since rotationAnchor on the service clock. Each key then lives two periods: one as current, one as previous. Default: none (rotate only by trigger).
+        :param pulumi.Input[_builtins.str] rotation_anchor: RFC 3339 start of the age periods; set it to the day you add rotateAfterDays. Default: 1970-01-01T00:00:00Z.
+        :param pulumi.Input[_builtins.int] rotation_trigger: A counter: bump it to rotate (the slot that becomes current gets a new key; the other keeps working). Any change is one rotation per `pulumi up`, even a jump by several. Default: 0.
         """
         ...
     @overload
@@ -190,7 +190,7 @@ class RotatingAccessKey(pulumi.ComponentResource):
                  args: RotatingAccessKeyArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        Two access keys for one bucket with overlap: `current` (the newest) and `previous` (valid until the next rotation). Each rotation replaces only the slot that becomes current (create-before-delete), so one `up` never replaces both keys. docs/rotation.md has the runbook.
+        Two access keys for one bucket with overlap: `current` (the newest) and `previous` (valid until the next rotation). Each rotation replaces only the slot that becomes current (its new key is issued before its old key is revoked), so one `up` never replaces both keys. docs/rotation.md has the runbook.
 
         :param str resource_name: The name of the resource.
         :param RotatingAccessKeyArgs args: The arguments to use to populate this resource's properties.
@@ -209,19 +209,17 @@ class RotatingAccessKey(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  bucket: pulumi.Input[Optional[_builtins.str]] = None,
                  label: pulumi.Input[Optional[_builtins.str]] = None,
-                 profile_name: Optional[_builtins.str] = None,
-                 readiness: Optional[Union['ReadinessArgs', 'ReadinessArgsDict', 'outputs.Readiness']] = None,
-                 retire_previous: Optional[Union[pulumi.Input[_builtins.bool], pulumi.Input[_builtins.int]]] = None,
-                 rotate_after_days: Optional[_builtins.int] = None,
-                 rotation_anchor: Optional[_builtins.str] = None,
-                 rotation_trigger: Optional[_builtins.int] = None,
+                 profile_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 readiness: pulumi.Input[Optional[Union['ReadinessArgs', 'ReadinessArgsDict', 'outputs.Readiness']]] = None,
+                 retire_previous: pulumi.Input[Optional[Union[_builtins.bool, _builtins.int]]] = None,
+                 rotate_after_days: pulumi.Input[Optional[_builtins.int]] = None,
+                 rotation_anchor: pulumi.Input[Optional[_builtins.str]] = None,
+                 rotation_trigger: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
             raise TypeError('Expected resource options to be a ResourceOptions instance')
-        if opts.id is not None:
-            raise ValueError('ComponentResource classes do not support opts.id')
-        else:
+        if opts.id is None:
             if __props__ is not None:
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = RotatingAccessKeyArgs.__new__(RotatingAccessKeyArgs)
@@ -250,8 +248,39 @@ class RotatingAccessKey(pulumi.ComponentResource):
             'otterstorage:index:RotatingAccessKey',
             resource_name,
             __props__,
-            opts,
-            remote=True)
+            opts)
+
+    @staticmethod
+    def get(resource_name: str,
+            id: pulumi.Input[str],
+            opts: Optional[pulumi.ResourceOptions] = None) -> 'RotatingAccessKey':
+        """
+        Get an existing RotatingAccessKey resource's state with the given name, id, and optional extra
+        properties used to qualify the lookup.
+
+        :param str resource_name: The unique name of the resulting resource.
+        :param pulumi.Input[str] id: The unique provider ID of the resource to lookup.
+        :param pulumi.ResourceOptions opts: Options for the resource.
+        """
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+
+        __props__ = RotatingAccessKeyArgs.__new__(RotatingAccessKeyArgs)
+
+        __props__.__dict__["aws_profile"] = None
+        __props__.__dict__["current"] = None
+        __props__.__dict__["current_slot"] = None
+        __props__.__dict__["environment"] = None
+        __props__.__dict__["generation"] = None
+        __props__.__dict__["previous"] = None
+        __props__.__dict__["rclone_remote"] = None
+        __props__.__dict__["s3_client_config"] = None
+        return RotatingAccessKey(resource_name, opts=opts, __props__=__props__)
+
+    @staticmethod
+    def exists(id: pulumi.Input[str],
+            opts: Optional[pulumi.ResourceOptions] = None) -> pulumi.Output[bool]:
+        __props__: dict = {}
+        return pulumi.runtime.exists_resource(None, 'otterstorage:index:RotatingAccessKey', id, __props__, opts or pulumi.ResourceOptions())
 
     @_builtins.property
     @pulumi.getter(name="awsProfile")
