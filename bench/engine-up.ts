@@ -60,37 +60,48 @@ for (let b = 0; b < ${buckets}; b++) {
 }
 `;
 
-interface Run { ms: number; hostCpuMs: number }
+interface Run { ms: number; cpuMs: number; hostCpuMs: number; programCpuMs: number }
 
-/** `pulumi <args>`: wall time, and the CPU the dynamic-provider host processes of this run used (user + system). */
-function pulumi(bin: string, dir: string, env: NodeJS.ProcessEnv, args: string[]): Promise<Run> {
-  const cpuFile = path.join(dir, "host-cpu.txt");
-  fs.writeFileSync(cpuFile, "");
+/** Sums the "user system" lines GNU time appended to `file` (other lines: its notes on exit status or signals). */
+function cpuSeconds(file: string): number {
+  if (!fs.existsSync(file)) return NaN;
+  const lines = fs.readFileSync(file, "utf8").split("\n").filter((l) => /^\d+(\.\d+)? \d+(\.\d+)?$/.test(l.trim()));
+  return lines.reduce((sum, l) => sum + l.trim().split(" ").map(Number).reduce((a, b) => a + b, 0), 0) * 1000;
+}
+
+/**
+ * `pulumi <args>`: wall time; the CPU (user + system) of the whole command with everything it started; and of the
+ * dynamic-provider host and of the program (the language host and its node) of this run, when GNU time is there.
+ */
+function pulumi(bin: string, dir: string, env: NodeJS.ProcessEnv, args: string[], timed: boolean): Promise<Run> {
+  const files = { all: path.join(dir, "cpu-all.txt"), host: path.join(dir, "cpu-host.txt"), program: path.join(dir, "cpu-program.txt") };
+  for (const f of Object.values(files)) fs.writeFileSync(f, "");
+  const [cmd, argv] = timed ? [TIME, ["-f", "%U %S", "-a", "-o", files.all, bin, ...args]] : [bin, args];
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const c = spawn(bin, args, { cwd: dir, env: { ...env, BENCH_HOST_CPU_FILE: cpuFile }, stdio: ["ignore", "ignore", "pipe"] });
+    const c = spawn(cmd, argv, { cwd: dir, env: { ...env, BENCH_HOST_CPU_FILE: files.host, BENCH_PROGRAM_CPU_FILE: files.program }, stdio: ["ignore", "ignore", "pipe"] });
     let err = "";
     c.stderr.on("data", (d) => (err += d));
     c.once("close", (code) => {
       const ms = performance.now() - t0;
       if (code !== 0) return reject(new Error(`pulumi ${args.join(" ")} exited ${code}: ${err}`));
-      const hostCpuMs = fs.readFileSync(cpuFile, "utf8").trim().split("\n").filter(Boolean)
-        .reduce((sum, line) => sum + line.split(" ").map(Number).reduce((a, b) => a + b, 0) * 1000, 0);
-      resolve({ ms, hostCpuMs });
+      resolve({ ms, cpuMs: cpuSeconds(files.all), hostCpuMs: cpuSeconds(files.host), programCpuMs: cpuSeconds(files.program) });
     });
   });
 }
 
 /**
- * A folder with `pulumi-resource-pulumi-nodejs` in front of the CLI's: the real plugin run under GNU time, which
- * appends the user and system seconds of it and its node child to $BENCH_HOST_CPU_FILE when it exits.
+ * A folder with `pulumi-resource-pulumi-nodejs` (the dynamic-provider host) and `pulumi-language-nodejs` in front of
+ * the CLI's: each runs the real one under GNU time, which appends the user and system seconds of it and the
+ * processes it waited for (its node) to $BENCH_HOST_CPU_FILE / $BENCH_PROGRAM_CPU_FILE when it exits.
  */
-function hostCpuWrapper(scratch: string, cliDir: string): string | undefined {
+function cpuWrappers(scratch: string, cliDir: string): string | undefined {
   if (!fs.existsSync(TIME) || spawnSync(TIME, ["-f", "%U", "true"]).status !== 0) return undefined;
   const dir = path.join(scratch, "wrap");
   fs.mkdirSync(dir);
-  const file = path.join(dir, "pulumi-resource-pulumi-nodejs");
-  fs.writeFileSync(file, `#!/bin/sh\nexec ${TIME} -f "%U %S" -a -o "$BENCH_HOST_CPU_FILE" ${path.join(cliDir, "pulumi-resource-pulumi-nodejs")} "$@"\n`, { mode: 0o755 });
+  for (const [plugin, variable] of [["pulumi-resource-pulumi-nodejs", "BENCH_HOST_CPU_FILE"], ["pulumi-language-nodejs", "BENCH_PROGRAM_CPU_FILE"]]) {
+    fs.writeFileSync(path.join(dir, plugin), `#!/bin/sh\nexec ${TIME} -f "%U %S" -a -o "$${variable}" ${path.join(cliDir, plugin)} "$@"\n`, { mode: 0o755 });
+  }
   return dir;
 }
 
@@ -119,7 +130,7 @@ async function main() {
   // Inside the repository, so `require("pulumi-otterstorage")` finds the package in node_modules as a user's does.
   fs.mkdirSync(path.join(ROOT, ".cache"), { recursive: true });
   const scratch = fs.mkdtempSync(path.join(ROOT, ".cache", "bench-engine-"));
-  const wrap = hostCpuWrapper(scratch, cli.dir);
+  const wrap = cpuWrappers(scratch, cli.dir);
   const project = (name: string, program: string, pkg?: string) => {
     const dir = path.join(scratch, name);
     fs.mkdirSync(path.join(dir, "home"), { recursive: true });
@@ -176,10 +187,10 @@ async function main() {
       { tag: "ours", ...project(`ours-${keys}`, ours(buckets)) },
       ...VARIANTS.map((v) => ({ tag: v.name, ...project(`${v.name}-${keys}`, ours(buckets), v.dir) })),
     ];
-    for (const p of programs) await pulumi(cli.bin, p.dir, p.env, ["stack", "init", "bench", "--secrets-provider", "passphrase", "--non-interactive"]);
+    for (const p of programs) await pulumi(cli.bin, p.dir, p.env, ["stack", "init", "bench", "--secrets-provider", "passphrase", "--non-interactive"], false);
     const rounds = keys >= 1000 ? ROUNDS_LARGE : ROUNDS;
     const s: Record<string, number[]> = { rawCreate: [], rawDelete: [] };
-    for (const p of programs) for (const m of ["Up", "Down", "UpCpu", "DownCpu"]) s[`${p.tag}${m}`] = [];
+    for (const p of programs) for (const m of ["Up", "Down"]) for (const k of ["", "Cpu", "HostCpu", "ProgramCpu"]) s[`${p.tag}${m}${k}`] = [];
     const state: Record<string, ReturnType<typeof stateSize>> = {};
     const started = performance.now();
     for (let r = 0; r < rounds; r++) {
@@ -187,13 +198,15 @@ async function main() {
       const order = programs.map((_, i) => programs[(i + r) % programs.length]);
       for (const p of r % 2 === 0 ? order : order.reverse()) {
         const tag = p.tag;
-        const up = await pulumi(cli.bin, p.dir, p.env, upArgs);
+        const up = await pulumi(cli.bin, p.dir, p.env, upArgs, !!wrap);
         if (r === 0) state[tag] = stateSize(p.state);
-        const down = await pulumi(cli.bin, p.dir, p.env, downArgs);
-        s[`${tag}Up`].push(up.ms);
-        s[`${tag}UpCpu`].push(up.hostCpuMs);
-        s[`${tag}Down`].push(down.ms);
-        s[`${tag}DownCpu`].push(down.hostCpuMs);
+        const down = await pulumi(cli.bin, p.dir, p.env, downArgs, !!wrap);
+        for (const [m, run] of [["Up", up], ["Down", down]] as const) {
+          s[`${tag}${m}`].push(run.ms);
+          s[`${tag}${m}Cpu`].push(run.cpuMs);
+          s[`${tag}${m}HostCpu`].push(run.hostCpuMs);
+          s[`${tag}${m}ProgramCpu`].push(run.programCpuMs);
+        }
       }
       const rw = await raw(`${keys}-${r}`, buckets);
       s.rawCreate.push(rw.create);
@@ -201,17 +214,24 @@ async function main() {
     }
     const m = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, median(v)]));
     const adds = (ou: number, no: number, rawMs: number) => round(((ou - no - rawMs) / no) * 100, 1);
+    const ms = (x: number) => (Number.isFinite(x) ? Math.round(x) : null);
+    /** One program's medians; "addsPct" as defined in the header, "cpuOverNoop" the same ratio in CPU time. */
+    const of = (tag: string, op: "Up" | "Down") => ({
+      ms: ms(m[`${tag}${op}`]),
+      overNoop: round(m[`${tag}${op}`] / m[`noop${op}`], 2),
+      providerAddsPct: tag === "noop" ? null : adds(m[`${tag}${op}`], m[`noop${op}`], op === "Up" ? m.rawCreate : m.rawDelete),
+      cpuMs: ms(m[`${tag}${op}Cpu`]),
+      cpuOverNoop: round(m[`${tag}${op}Cpu`] / m[`noop${op}Cpu`], 2),
+      hostCpuMs: ms(m[`${tag}${op}HostCpu`]),
+      programCpuMs: ms(m[`${tag}${op}ProgramCpu`]),
+    });
     const row = {
       keys, buckets, resources: buckets * (PER + 1), rounds, minutes: round((performance.now() - started) / 60_000, 1),
-      up: { oursMs: Math.round(m.oursUp), noopMs: Math.round(m.noopUp), rawMs: Math.round(m.rawCreate), oursOverNoop: round(m.oursUp / m.noopUp, 2), providerAddsPct: adds(m.oursUp, m.noopUp, m.rawCreate), hostCpuMs: { ours: Math.round(m.oursUpCpu), noop: Math.round(m.noopUpCpu) } },
-      destroy: { oursMs: Math.round(m.oursDown), noopMs: Math.round(m.noopDown), rawMs: Math.round(m.rawDelete), oursOverNoop: round(m.oursDown / m.noopDown, 2), providerAddsPct: adds(m.oursDown, m.noopDown, m.rawDelete), hostCpuMs: { ours: Math.round(m.oursDownCpu), noop: Math.round(m.noopDownCpu) } },
-      stateBytes: { oursPerResource: state.ours.perResource, oursPerKey: state.ours.perKey, noopPerResource: state.noop.perResource },
-      variants: Object.fromEntries(VARIANTS.map(({ name }) => [name, {
-        up: { ms: Math.round(m[`${name}Up`]), overNoop: round(m[`${name}Up`] / m.noopUp, 2), providerAddsPct: adds(m[`${name}Up`], m.noopUp, m.rawCreate), hostCpuMs: Math.round(m[`${name}UpCpu`]) },
-        destroy: { ms: Math.round(m[`${name}Down`]), overNoop: round(m[`${name}Down`] / m.noopDown, 2), providerAddsPct: adds(m[`${name}Down`], m.noopDown, m.rawDelete), hostCpuMs: Math.round(m[`${name}DownCpu`]) },
-        stateBytes: { perResource: state[name].perResource, perKey: state[name].perKey },
-      }])),
-      samplesMs: Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.map(Math.round)])),
+      rawMs: { create: ms(m.rawCreate), delete: ms(m.rawDelete) },
+      up: Object.fromEntries(programs.map((p) => [p.tag, of(p.tag, "Up")])),
+      destroy: Object.fromEntries(programs.map((p) => [p.tag, of(p.tag, "Down")])),
+      stateBytes: Object.fromEntries(programs.map((p) => [p.tag, state[p.tag]])),
+      samplesMs: Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.map((x) => ms(x))])),
     };
     table.push(row);
     console.error(JSON.stringify(row));
