@@ -43,14 +43,13 @@ function lookUpPulumi(): PulumiCli | { missing: string } {
 }
 
 /**
- * Whether the Node language host can start Node policy packs: the CLI runs them through the host's RunPlugin,
- * and v3.68.0's (the toolchain's; sdk/v3/nodejs/cmd/pulumi-language-nodejs/main.go) answers "not supported".
- * Later hosts are separate modules the proxy refuses, so 3.69 is a lower bound we could not check here; an
- * installed CLI (no toolchain VERSION file) brings its own matching host and counts as able.
+ * Whether the CLI runs an executable file given to `--policy-pack` directly as the analyzer (v3.255 and later:
+ * pkg/resource/plugin/analyzer_plugin.go NewPolicyAnalyzer, https://github.com/pulumi/pulumi/pull/24052), which
+ * policy/pulumi-analyzer-otterstorage relies on whatever the language host.
  */
-export function hostRunsPolicyPacks(cli: PulumiCli): boolean {
-  const m = /v?(\d+)\.(\d+)/.exec(cli.hostVersion ?? "");
-  return !m || Number(m[1]) > 3 || (Number(m[1]) === 3 && Number(m[2]) >= 69);
+export function runsExecutableAnalyzers(cli: PulumiCli): boolean {
+  const m = /v?(\d+)\.(\d+)/.exec(cli.version);
+  return !!m && (Number(m[1]) > 3 || (Number(m[1]) === 3 && Number(m[2]) >= 255));
 }
 
 export interface RunResult { code: number | null; stdout: string; stderr: string; output: string }
