@@ -8,19 +8,19 @@
  * classes) and the native plugin's (`otterstorage:index:<Type>`, the generated SDKs and YAML). Both carry the same
  * inputs and outputs, so every policy applies to both.
  */
-export const BUCKET_TYPES: readonly string[] = ["pulumi-nodejs:dynamic/otterstorage:Bucket", "otterstorage:index:Bucket"];
-export const ACCESS_KEY_TYPES: readonly string[] = ["pulumi-nodejs:dynamic/otterstorage:AccessKey", "otterstorage:index:AccessKey"];
+import { dynamicToken, isTypeOf, nativeToken } from "otterstorage-api";
 
-export function isBucket(type: string): boolean {
-  return BUCKET_TYPES.includes(type);
-}
+export const BUCKET_TYPES: readonly string[] = [dynamicToken("Bucket"), nativeToken("Bucket")];
+export const ACCESS_KEY_TYPES: readonly string[] = [dynamicToken("AccessKey"), nativeToken("AccessKey")];
 
-export function isAccessKey(type: string): boolean {
-  return ACCESS_KEY_TYPES.includes(type);
-}
+export const isBucket = (type: string): boolean => isTypeOf(type, "Bucket");
+export const isAccessKey = (type: string): boolean => isTypeOf(type, "AccessKey");
 
-/** Components that own a rotation schedule for the keys they create (the two-slot rotating key). */
-export const ROTATING_COMPONENT_TYPES: readonly string[] = ["otterstorage:index:RotatingAccessKey"];
+/**
+ * What owns a rotation schedule for the keys it makes: the two-slot rotating key (the dynamic SDK's component and
+ * the native plugin's resource share the token).
+ */
+export const ROTATING_COMPONENT_TYPES: readonly string[] = [nativeToken("RotatingAccessKey")];
 
 /** The two-slot component labels its keys `<label>/a` and `<label>/b`; both are one integration. */
 export const SLOT_LABEL_SUFFIX = /\/[ab]$/;

@@ -9,7 +9,7 @@ import { asGiven, asReported, defineResource, input, InputsOf, output, OutputsOf
 
 export const BUCKET = defineResource({
   name: "Bucket",
-  description: "An OtterStorage bucket. Resource id = bucket name. Type otterstorage:index:Bucket in the native plugin; pulumi-nodejs:dynamic/otterstorage:Bucket through the dynamic provider.",
+  description: `An OtterStorage bucket. Resource id = bucket name. Type ${api.nativeToken("Bucket")} in the native plugin; ${api.dynamicToken("Bucket")} through the dynamic provider.`,
   replaces: "replaces the bucket",
   inputs: {
     name: input(api.BucketName, {
