@@ -15,7 +15,8 @@ import { awsPut, environmentsScenario, languageHost, pinPluginInProject, PLUGIN_
 import { useEngine } from "./support/pulumi";
 
 const PYTHON_VENV = path.join(REPO_ROOT, ".tools", "python");
-import { s3Answer } from "./support/s3";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { s3Answer, s3For } from "./support/s3";
 import { skipBecause } from "./support/skip";
 
 describe("engine: native plugin — YAML", function () {
@@ -75,6 +76,70 @@ describe("engine: native plugin — YAML", function () {
     await stack.destroy();
   });
 
+  it("RotatingAccessKey through the plugin: each bump replaces one slot (new before old), the other key keeps working; a jump by two is one step per up", async () => {
+    const project = engine().copy(path.join(REPO_ROOT, "examples", "yaml"));
+    fs.writeFileSync(path.join(project.dir, "Pulumi.yaml"), ROTATING_PROGRAM);
+    pinPluginInProject(project.dir);
+    const stack = await project.stack("dev", { endpoint: os.controlUrl, token: os.token, config: { generation: "0" } });
+    await stack.up();
+    const g0 = await stack.outputs(true);
+    assert.equal(g0.currentSlot, "a");
+    const works = async (k: { accessKeyId: string; secretAccessKey: string }) => s3Answer({ ...k, endpoint: os.s3Url }, g0.bucket);
+    assert.equal(await works(g0.current), "ok");
+    assert.equal(await works(g0.previous), "ok");
+    await stack.config("generation", "1");
+    await stack.up();
+    const g1 = await stack.outputs(true);
+    assert.deepEqual([g1.generation, g1.currentSlot], [1, "b"]);
+    assert.equal(g1.previous.accessKeyId, g0.current.accessKeyId, "the key that was current is now previous, still valid");
+    assert.equal(await works(g1.current), "ok");
+    assert.equal(await works(g1.previous), "ok");
+    assert.equal(await works(g0.previous), "InvalidAccessKeyId", "only the slot that became current was replaced");
+    await stack.config("generation", "3");
+    await stack.up();
+    const g2 = await stack.outputs(true);
+    assert.equal(g2.generation, 2, "one step per up, whatever the jump");
+    assert.equal(g2.previous.accessKeyId, g1.current.accessKeyId);
+    assert.equal(await works(g2.previous), "ok");
+    assert.equal(g2.environment.AWS_ACCESS_KEY_ID, g2.current.accessKeyId, "ready-to-use forms follow the current key");
+    const exported = (await stack.export()).text;
+    for (const k of [g0.current, g0.previous, g1.current, g2.current]) assert.ok(!exported.includes(k.secretAccessKey), "no slot secret in plaintext");
+    await stack.destroy();
+    assert.equal(await works(g2.current), "InvalidAccessKeyId", "destroy revoked the slots");
+  });
+
+  it("getTemporaryCredentials (an invoke): fresh secret credentials each run that work for the bucket; a bad argument names it", async () => {
+    const project = engine().copy(path.join(REPO_ROOT, "examples", "yaml"));
+    fs.writeFileSync(path.join(project.dir, "Pulumi.yaml"), INVOKE_PROGRAM("900"));
+    pinPluginInProject(project.dir);
+    const stack = await project.stack("dev", { endpoint: os.controlUrl, token: os.token });
+    await stack.up();
+    const o = await stack.outputs(true);
+    const s = await stack.outputs(false);
+    assert.equal(s.creds, "[secret]");
+    const s3 = s3For({ accessKeyId: o.creds.accessKeyId, secretAccessKey: o.creds.secretAccessKey, sessionToken: o.creds.sessionToken, endpoint: o.creds.endpoint, region: o.creds.region });
+    await s3.send(new PutObjectCommand({ Bucket: o.bucket, Key: "from-ci.txt", Body: "temporary" }));
+    s3.destroy();
+    assert.ok(!(await stack.export()).text.includes(o.creds.sessionToken), "the session token is not in the state in plaintext");
+    fs.writeFileSync(path.join(project.dir, "Pulumi.yaml"), INVOKE_PROGRAM("60"));
+    pinPluginInProject(project.dir);
+    const bad = await stack.upFails();
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.output, /durationSeconds/);
+    await stack.destroy();
+  });
+
+  it("a missing token fails before anything runs, naming otterstorage:token and how to set it", async () => {
+    const project = engine().copy(path.join(REPO_ROOT, "examples", "yaml"));
+    pinPluginInProject(project.dir);
+    const stack = await project.stack("dev", { endpoint: os.controlUrl });
+    const r = await stack.run(["preview"]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.output, /otterstorage:token/);
+    assert.match(r.output, /pulumi config set --secret otterstorage:token/);
+    assert.deepEqual((await control(os).get("/v1/buckets")).body.buckets.filter((b: { name: string }) => b.name.startsWith("assets-")), []);
+  });
+
   it("pulumi import of a bucket, then a preview of the program declaring it shows no changes; an access key refuses import pointing to adopt", async () => {
     const name = `imported-${process.pid}`;
     await control(os).post("/v1/buckets", { name, versioning: "Enabled", tags: { team: "data" } });
@@ -105,6 +170,50 @@ const k = new pulumi.CustomResource("otterstorage:index:AccessKey", "ci", { buck
 exports.bucket = b.name;
 exports.accessKeyId = k.accessKeyId;
 exports.secretAccessKey = k.secretAccessKey;
+`;
+
+const ROTATING_PROGRAM = `name: rotating
+runtime: yaml
+config:
+  generation:
+    type: integer
+resources:
+  data:
+    type: otterstorage:index:Bucket
+    properties:
+      forceDestroy: true
+  deploy:
+    type: otterstorage:index:RotatingAccessKey
+    properties:
+      bucket: \${data.name}
+      label: ci-deploy
+      rotationTrigger: \${generation}
+outputs:
+  bucket: \${data.name}
+  generation: \${deploy.generation}
+  currentSlot: \${deploy.currentSlot}
+  current: \${deploy.current}
+  previous: \${deploy.previous}
+  environment: \${deploy.environment}
+`;
+
+const INVOKE_PROGRAM = (seconds: string) => `name: invoke
+runtime: yaml
+resources:
+  data:
+    type: otterstorage:index:Bucket
+    properties:
+      forceDestroy: true
+variables:
+  creds:
+    fn::invoke:
+      function: otterstorage:index:getTemporaryCredentials
+      arguments:
+        bucket: \${data.name}
+        durationSeconds: ${seconds}
+outputs:
+  bucket: \${data.name}
+  creds: \${creds}
 `;
 
 const TWO_ACCOUNTS = `name: two-accounts
