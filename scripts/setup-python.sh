@@ -24,10 +24,12 @@ if [ "${1:-}" != "--force" ] && [ -x "$VENV/bin/python" ] && [ "$(cat "$VENV/OTT
 fi
 t0=$(date +%s)
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ"
 # A build from a copy: pip builds in place otherwise, leaving build/ and *.egg-info in sdks/python.
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cp -r "$SDK" "$tmp/sdk"
+# The pin and the SDK's own dependencies; then the SDK again, forced, since its version does not change when it is
+# regenerated.
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ" "$tmp/sdk"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$tmp/sdk"
 echo "$stamp" > "$VENV/OTTER_STAMP"
 echo "setup-python: $("$VENV/bin/python" -c 'import pulumi, importlib.metadata as m; print("pulumi", m.version("pulumi"), "+ pulumi_otterstorage", m.version("pulumi_otterstorage"))') in ${VENV#$ROOT/} after $(( $(date +%s) - t0 )) s; use it: source ${VENV#$ROOT/}/bin/activate"

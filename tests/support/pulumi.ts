@@ -37,8 +37,10 @@ function lookUpPulumi(): PulumiCli | { missing: string } {
   const v = spawnSync(bin, ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
   if (v.status !== 0) return { missing: `\`${bin} version\` failed: ${v.stderr || v.error}` };
   const dir = path.dirname(bin);
-  // The toolchain records the language host's version (it has no -version flag); an installed CLI ships its own.
-  const stamp = /host=(\S+)/.exec(fs.existsSync(path.join(dir, "..", "VERSION")) ? fs.readFileSync(path.join(dir, "..", "VERSION"), "utf8") : "");
+  // The toolchain records the language hosts' versions (they have no -version flag), one "<binary> <version>" line
+  // each (scripts/pulumi-toolchain.sh; earlier scripts wrote "cli=… host=…"); an installed CLI ships its own.
+  const text = fs.existsSync(path.join(dir, "..", "VERSION")) ? fs.readFileSync(path.join(dir, "..", "VERSION"), "utf8") : "";
+  const stamp = /^pulumi-language-nodejs (\S+)$/m.exec(text) ?? /host=(\S+)/.exec(text);
   return { bin, dir, version: v.stdout.trim(), hostVersion: stamp ? stamp[1] : null };
 }
 
