@@ -19,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -56,8 +57,23 @@ var generators = map[string]func(*schema.Package) (map[string][]byte, error){
 	"nodejs": func(p *schema.Package) (map[string][]byte, error) {
 		return nodejs.GeneratePackage(tool, p, nil, nil, false, nil)
 	},
-	"python": func(p *schema.Package) (map[string][]byte, error) { return python.GeneratePackage(tool, p, nil, nil) },
-	"go":     func(p *schema.Package) (map[string][]byte, error) { return gogen.GeneratePackage(tool, p, nil) },
+	"python": func(p *schema.Package) (map[string][]byte, error) {
+		files, err := python.GeneratePackage(tool, p, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		// pyproject.toml names README.md beside it, but the generator writes the README into the package folder
+		// only (provider repositories copy it up in their Makefiles); without it setuptools warns on every build.
+		for name, text := range files {
+			if path.Base(name) == "README.md" && path.Dir(name) != "." {
+				if _, ok := files["README.md"]; !ok {
+					files["README.md"] = text
+				}
+			}
+		}
+		return files, nil
+	},
+	"go": func(p *schema.Package) (map[string][]byte, error) { return gogen.GeneratePackage(tool, p, nil) },
 }
 
 func main() {
@@ -109,11 +125,11 @@ func run(schemaPath, out string, langs []string) error {
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			path := filepath.Join(dir, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			file := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 				return err
 			}
-			if err := os.WriteFile(path, files[name], 0o644); err != nil {
+			if err := os.WriteFile(file, files[name], 0o644); err != nil {
 				return err
 			}
 		}
