@@ -8,4 +8,6 @@ const root = path.resolve(__dirname, "..");
 require("./prune-stale.js").pruneStale(root);
 const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--build", path.join(root, "tsconfig.json")], { stdio: "inherit", cwd: root });
 require("./install-self.js");
+// The OpenTofu provider as `tofu init` installs it offline (dist/terraform-mirror).
+require("./terraform-mirror.js");
 process.exit(tsc.status ?? 1);
