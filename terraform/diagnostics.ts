@@ -4,9 +4,8 @@
  */
 import { OtterStorageError } from "../provider/errors";
 import type { CheckFailure } from "../provider/common";
-import { ACCESS_KEY } from "../provider/accessKeyFields";
-import { BUCKET } from "../provider/bucketFields";
-import { namesOf, snake } from "./schema";
+import { snake } from "./schema";
+import { tofuWords } from "./words";
 
 export interface Diagnostic {
   severity: "ERROR" | "WARNING";
@@ -21,33 +20,6 @@ export function pathOf(property: string): Diagnostic["attribute"] {
   return steps.length ? { steps } : undefined;
 }
 
-/**
- * Words of the shared core that name Pulumi's commands or camelCase fields, said the OpenTofu way. The core's
- * texts are written for Pulumi users first; the replacements keep their meaning.
- */
-const PHRASES: [RegExp, string][] = [
-  [/`pulumi config set --secret otterstorage:token <token>`/g, "the `token` argument of the provider block"],
-  [/`pulumi config set otterstorage:endpoint <url>`/g, "the `endpoint` argument of the provider block"],
-  [/`otterstorage:(endpoint|token|region)`/g, "the provider's `$1`"],
-  [/`otterstorage:s3Endpoint`/g, "the provider's `s3_endpoint`"],
-  [/otterstorage:s3Endpoint/g, "s3_endpoint"],
-  [/`pulumi up --replace <urn>`/g, "`tofu apply -replace=<address>`"],
-  [/`?pulumi up`?/g, "`tofu apply`"],
-  [/`?pulumi refresh`?/g, "`tofu apply -refresh-only`"],
-  [/`?pulumi preview`?/g, "`tofu plan`"],
-  [/preview\/up/g, "plan/apply"],
-  [/the stack state/g, "the state"],
-  [/this stack/g, "this configuration"],
-  [/`(\w+): (true|false)`/g, "`$1 = $2`"],
-];
-
-const FIELD_NAMES = new RegExp(`\\b(${[...new Set([...namesOf(BUCKET), ...namesOf(ACCESS_KEY)])].sort((a, b) => b.length - a.length).join("|")})\\b`, "g");
-
-export function tofuWords(text: string): string {
-  const out = PHRASES.reduce((s, [re, to]) => s.replace(re, to), text);
-  // The tables' camelCase field names (forceDestroy, adopt.accessKeyId, readiness.timeoutSeconds) → snake_case.
-  return out.replace(FIELD_NAMES, (m) => snake(m));
-}
 
 export function failureDiagnostics(failures: CheckFailure[] | undefined): Diagnostic[] {
   return (failures ?? []).map((f) => {

@@ -11,12 +11,15 @@
  * Inside an object attribute, an attribute the zod schema requires is required, the others optional (and computed
  * when the service reports the object, which fills defaults such as a lifecycle rule's status).
  */
-import { z } from "zod";
 import * as api from "otterstorage-api";
 import { ACCESS_KEY } from "../provider/accessKeyFields";
 import { BUCKET } from "../provider/bucketFields";
 import { inputDescription, type InputField, type ResourceFields } from "../provider/fields";
+import { jsonOf, snake } from "./names";
 import type { TfType } from "./values";
+import { tofuWords } from "./words";
+
+export { snake } from "./names";
 
 export const PROVIDER_NAME = "otterstorage";
 
@@ -47,11 +50,7 @@ export interface TfBlock {
   resource?: ResourceFields;
 }
 
-/** accessKeyId → access_key_id, s3Endpoint → s3_endpoint. */
-export const snake = (camel: string): string => camel.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
-
 type Json = Record<string, any>;
-const jsonOf = (s: z.ZodType, io: "input" | "output"): Json => z.toJSONSchema(s, { io, unrepresentable: "any" }) as Json;
 
 /** JSON Schema → an attribute's type (and, for objects, its nested attributes with flags). */
 function fromJson(js: Json, computedInside: boolean, describe: (d: string) => string): { type: TfType; nested?: TfAttribute[] } {
@@ -89,38 +88,12 @@ function fromJson(js: Json, computedInside: boolean, describe: (d: string) => st
   return { type: "string" };
 }
 
-/** Every camelCase name of a table (nested ones too), for rewriting descriptions into snake_case. */
-export function namesOf(r: ResourceFields): string[] {
-  const out = new Set<string>();
-  const walk = (js: Json) => {
-    if (!js || typeof js !== "object") return;
-    for (const [k, v] of Object.entries<Json>(js.properties ?? {})) {
-      out.add(k);
-      walk(v);
-    }
-    if (js.items) walk(js.items);
-    for (const o of js.anyOf ?? []) walk(o);
-  };
-  for (const [k, f] of Object.entries(r.inputs)) {
-    out.add(k);
-    walk(jsonOf(f.schema, "input"));
-  }
-  for (const k of Object.keys(r.outputs)) out.add(k);
-  return [...out].filter((n) => /[A-Z]/.test(n));
-}
-
-/** Descriptions name fields in snake_case, as HCL users write them. */
-export function describer(r: ResourceFields): (d: string) => string {
-  const names = namesOf(r).sort((a, b) => b.length - a.length);
-  return (d) => names.reduce((s, n) => s.replace(new RegExp(`\\b${n}\\b`, "g"), snake(n)), d);
-}
-
 const isComputedInput = (f: InputField): boolean =>
   (f.output !== false && f.output.from === "service") || f.default !== undefined || f.omittedKeepsCurrent === true;
 
 /** A resource's schema block, from its field table. */
 export function resourceBlock(typeName: string, r: ResourceFields, idDescription: string): TfBlock {
-  const describe = describer(r);
+  const describe = tofuWords;
   const attributes: TfAttribute[] = [{ name: "id", key: "id", type: "string", computed: true, role: "id", description: idDescription }];
   for (const [k, f] of Object.entries(r.inputs)) {
     const computed = !f.required && isComputedInput(f);
@@ -162,7 +135,7 @@ export const BUCKET_DATA_BLOCK: TfBlock = {
 };
 
 /** Data source `otterstorage_access_keys`: the bucket's active keys, without secrets (the service never shows them again). */
-const keyList = fromJson(jsonOf(api.AccessKey, "output"), true, describer(ACCESS_KEY));
+const keyList = fromJson(jsonOf(api.AccessKey, "output"), true, tofuWords);
 export const ACCESS_KEYS_DATA_BLOCK: TfBlock = {
   typeName: `${PROVIDER_NAME}_access_keys`,
   description: "Lists the active access keys of a bucket, for audits: ids, labels, creation and last use. Never secrets.",
