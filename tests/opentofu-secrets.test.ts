@@ -16,7 +16,7 @@ const config = (encryption: string) =>
   'variable "bucket" {\n  type = string\n}\n\n' +
   'output "secret" {\n  value     = otterstorage_access_key.k.secret_access_key\n  sensitive = true\n}\n';
 
-// docs/opentofu.md "Secrets and state" shows the same block.
+// docs/opentofu.md "Secrets and state" and terraform/docs/index.md show the same block.
 const ENCRYPTION = `  encryption {
     key_provider "pbkdf2" "state" {
       passphrase = "correct-horse-battery-staple-otter"
