@@ -5,8 +5,8 @@
  *
  * Planning (OpenTofu's docs/resource-instance-change-lifecycle.md): a configured value is planned exactly as
  * configured; an omitted optional+computed input is planned as the field table says an omitted input stands for —
- * its default, else the current value where the table keeps it, else the name `check` chose (a bucket's auto-name),
- * else unknown on create; output-only attributes are unknown on create and kept from the state otherwise (the
+ * its default, else the current value where the table keeps it, else unknown on create (a bucket's auto-name is
+ * chosen by `check` at apply); output-only attributes are unknown on create and kept from the state otherwise (the
  * secret above all: born once at create, then kept). The core's `diff` decides update vs replace; its `replaces`
  * become `requires_replace`, plus the output-only attributes (planned unknown), so a replacement the core decides
  * without an attribute changing (rotation by age) is still one.
@@ -117,7 +117,8 @@ export async function plan(ctx: ProviderContext, t: ResourceType, prior: Obj | n
     const f = a.field!;
     if (f.default !== undefined) planned[a.name] = valueFromCore(a, f.default);
     else if (prior && f.omittedKeepsCurrent) planned[a.name] = prior[a.name] ?? null;
-    else if (!prior && checked[a.key] !== undefined && checked[a.key] !== UNKNOWN) planned[a.name] = valueFromCore(a, checked[a.key]);
+    // A value `check` chooses (a bucket's auto-name) is random: it is chosen again at apply (OpenTofu plans again
+    // then and refuses a known value that changed), so the plan says "known after apply".
     else if (!prior) planned[a.name] = UNKNOWN_TF;
     // An adopted key keeps its own label while the configuration sets none (provider/accessKey.ts wantedLabel).
     else if (prior.adopted !== true) planned[a.name] = null;
@@ -193,7 +194,10 @@ export async function apply(ctx: ProviderContext, t: ResourceType, prior: Obj | 
   const news = plannedInputs(t, planned);
   if (!prior) {
     try {
-      const { id, outs } = await t.core.create(ctx, news);
+      // `check` settles what the plan left to apply (a bucket's auto-name), exactly as before a Pulumi create.
+      const checked = await t.core.check(ctx, {}, news);
+      if (checked.failures?.length) return { state: null, diagnostics: failureDiagnostics(checked.failures) };
+      const { id, outs } = await t.core.create(ctx, checked.inputs ?? news);
       return { state: stateFrom(t, id, outs ?? {}, planned), diagnostics: [] };
     } catch (e) {
       // Created but not ready: OpenTofu keeps the object (tainted, so the next apply replaces it) — never lost.
