@@ -28,7 +28,7 @@ const unknownType = (typeName: string, what: string): Msg => ({
 
 export interface ProviderServer {
   handlers: Record<string, Handler>;
-  /** Resolves when StopProvider asks the running operations to stop (none are long enough to interrupt). */
+  /** Set by StopProvider (OpenTofu's Ctrl-C); the operations are short service calls, left to finish. */
   stopped: boolean;
 }
 

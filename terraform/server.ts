@@ -80,7 +80,13 @@ export async function serve(env: NodeJS.ProcessEnv = process.env, onShutdown: ()
   server.addService(controller, {
     Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
       callback(null, {});
-      setImmediate(() => server.tryShutdown(() => onShutdown()));
+      setImmediate(() => {
+        const force = setTimeout(() => server.forceShutdown(), 500);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          onShutdown();
+        });
+      });
     },
   });
   const clientCert = env.PLUGIN_CLIENT_CERT;
