@@ -86,7 +86,7 @@ module.exports = tseslint.config(
   // Product code: runtime packages only (devDependencies are for tests, bench, scripts, examples), and every
   // require() says why it is one (a require is invisible to the layer rules below).
   {
-    files: ["api/**", "provider/**", "sdk/**", "audit/**", "emulator/**", "terraform/**"],
+    files: ["api/**", "provider/**", "sdk/**", "audit/**", "emulator/**", "plugin/**", "terraform/**"],
     rules: {
       "@typescript-eslint/no-require-imports": "error",
       "import-x/no-extraneous-dependencies": ["error", {
@@ -98,6 +98,15 @@ module.exports = tseslint.config(
   {
     files: ["sdk/**", "provider/**", "audit/**"],
     rules: { "no-restricted-imports": ["error", { patterns: NO_EMULATOR }] },
+  },
+  // plugin/ (the native Pulumi plugin) is an adapter over provider/: never the dynamic SDK, never the emulator.
+  {
+    files: ["plugin/**"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [...NO_EMULATOR, never(dir("sdk"), "plugin/ serves the core (provider/); the dynamic SDK is another adapter, not a layer below it.")],
+      }],
+    },
   },
   // provider/ is plain TypeScript a native plugin will share: nothing of Pulumi at run time (types only), and never
   // the SDK above it.

@@ -7,6 +7,7 @@
  * The flags follow the best practices of the OtterStorage access-keys guide: label your keys, one key per
  * integration, rotate regularly.
  */
+import { isTypeOf } from "./tokens";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -149,8 +150,6 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The resource type token of AccessKey (docs/architecture.md, "Type tokens"). */
-export const ACCESS_KEY_TYPE = "pulumi-nodejs:dynamic/otterstorage:AccessKey";
 
 export class StackExportError extends Error {}
 
@@ -170,7 +169,7 @@ export function parseStackExport(doc: unknown, source: string): StackOwnedKey[] 
   if (!Array.isArray(resources)) throw bad("`deployment.resources` is not an array");
   const out: StackOwnedKey[] = [];
   for (const r of resources as Array<Record<string, unknown>>) {
-    if (!r || typeof r !== "object" || r.type !== ACCESS_KEY_TYPE) continue;
+    if (!r || typeof r !== "object" || !isTypeOf(String(r.type), "AccessKey")) continue;
     const outputs = (r.outputs && typeof r.outputs === "object" ? r.outputs : {}) as Record<string, unknown>;
     const inputs = (r.inputs && typeof r.inputs === "object" ? r.inputs : {}) as Record<string, unknown>;
     const id = typeof outputs.accessKeyId === "string" ? outputs.accessKeyId : typeof r.id === "string" ? r.id : "";

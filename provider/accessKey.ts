@@ -9,10 +9,10 @@ import * as api from "otterstorage-api";
 import { ACCESS_KEY, AccessKeyInputs, AccessKeyOutputs } from "./accessKeyFields";
 import { changeSet, checkFields, checkSchema, differs, echo, inputNames } from "./fields";
 import { OtterStorageError, PROVIDER_ERRORS } from "./errors";
-import { ProviderConfig } from "./config";
+import type { ProviderConfig, ProviderContext } from "./context";
 import {
   CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult,
-  connect, containsUnknown, endpointOutdated, isUnknown, plain, s3EndpointFor,
+  containsUnknown, endpointOutdated, isUnknown, plain, s3EndpointFor,
 } from "./common";
 import { adoptOnCreate, correctedSecret, ensureReady, credentialDiff } from "./credentials";
 
@@ -27,7 +27,7 @@ export const ACCESS_KEY_REPLACE_KEYS = changeSet(ACCESS_KEY, "replace");
 export const ACCESS_KEY_UPDATE_KEYS = changeSet(ACCESS_KEY, "in-place", "provider-only");
 const CHECK_SCHEMA = checkSchema(ACCESS_KEY);
 
-export async function check(_olds: Partial<AccessKeyInputs>, news: AccessKeyInputs): Promise<CheckResult<AccessKeyInputs>> {
+export async function check(_ctx: ProviderContext, _olds: Partial<AccessKeyInputs>, news: AccessKeyInputs): Promise<CheckResult<AccessKeyInputs>> {
   const failures = checkFields(ACCESS_KEY, CHECK_SCHEMA, news);
   return failures.length ? { inputs: news, failures } : { inputs: news };
 }
@@ -37,7 +37,7 @@ export async function check(_olds: Partial<AccessKeyInputs>, news: AccessKeyInpu
  * rotateAfterDays replaces by age. In place: label, the credential settings, a corrected adopted secret, and an
  * `endpoint` output that otterstorage:s3Endpoint no longer agrees with.
  */
-export async function diff(_id: string, olds: AccessKeyOutputs, news: AccessKeyInputs): Promise<DiffResult> {
+export async function diff(ctx: ProviderContext, _id: string, olds: AccessKeyOutputs, news: AccessKeyInputs): Promise<DiffResult> {
   const o = olds as unknown as Record<string, unknown>;
   const n = news as unknown as Record<string, unknown>;
   const replaces: string[] = [];
@@ -45,9 +45,9 @@ export async function diff(_id: string, olds: AccessKeyOutputs, news: AccessKeyI
   for (const key of ACCESS_KEY_REPLACE_KEYS) if (key !== "adopt" && (containsUnknown(n[key]) || differs(ACCESS_KEY, key, o, n))) replaces.push(key);
   const relabel = isUnknown(news.label) || wantedLabel(olds, news) !== (olds.label ?? null);
   const inPlace = ACCESS_KEY_UPDATE_KEYS.some((key) => key !== "label" && (containsUnknown(n[key]) || differs(ACCESS_KEY, key, o, n)));
-  const credential = await credentialDiff(() => connect().client, olds, news, replaces);
+  const credential = await credentialDiff(ctx, olds, news, replaces);
   const changedInPlace = relabel || inPlace || credential.inPlace;
-  const endpointMoved = replaces.length === 0 && !changedInPlace && (await endpointOutdated(olds.endpoint, olds.bucket));
+  const endpointMoved = replaces.length === 0 && !changedInPlace && (await endpointOutdated(ctx, olds.endpoint, olds.bucket));
   return { changes: replaces.length > 0 || changedInPlace || endpointMoved, replaces };
 }
 
@@ -60,8 +60,9 @@ function wantedLabel(olds: Partial<AccessKeyOutputs>, news: AccessKeyInputs): st
   return news.label ?? null;
 }
 
-export async function create(inputs: AccessKeyInputs): Promise<CreateResult<AccessKeyOutputs>> {
-  const { config, client } = connect();
+export async function create(ctx: ProviderContext, inputs: AccessKeyInputs): Promise<CreateResult<AccessKeyOutputs>> {
+  const config = ctx.config();
+  const client = ctx.client();
   const adopted = await adoptOnCreate(client, inputs.bucket, inputs);
   if (adopted) {
     let live = adopted.live;
@@ -76,15 +77,15 @@ export async function create(inputs: AccessKeyInputs): Promise<CreateResult<Acce
   const body: api.CreateAccessKeyRequest = inputs.label === undefined || inputs.label === null ? {} : { label: inputs.label };
   const created = (await client.createAccessKey(inputs.bucket, body, randomUUID())).data;
   const outs = plain({ ...liveFields(created, config), secretAccessKey: created.secretAccessKey, ...echo(ACCESS_KEY, inputs) });
-  // Return only once the S3 endpoint accepts the key; a timeout reports the key as created-but-not-ready, with
-  // outputs the engine will store — `__provider` included, or no later Read/Delete could load this provider.
-  const provider = (inputs as { __provider?: unknown }).__provider;
-  await ensureReady({ ...created, id: created.accessKeyId }, inputs.readiness, provider === undefined ? outs : { ...outs, __provider: provider });
+  // Return only once the S3 endpoint accepts the key; a timeout reports the key as created-but-not-ready
+  // (PartialCreateError), with the outputs the host must record.
+  await ensureReady({ ...created, id: created.accessKeyId }, inputs.readiness, outs);
   return { id: created.accessKeyId, outs };
 }
 
-export async function read(id: string, props: AccessKeyOutputs): Promise<ReadResult<AccessKeyOutputs>> {
-  const { config, client } = connect();
+export async function read(ctx: ProviderContext, id: string, props: AccessKeyOutputs): Promise<ReadResult<AccessKeyOutputs>> {
+  const config = ctx.config();
+  const client = ctx.client();
   let live: api.AccessKey;
   try {
     live = (await client.getAccessKey(props.bucket, id)).data;
@@ -93,11 +94,12 @@ export async function read(id: string, props: AccessKeyOutputs): Promise<ReadRes
     if (e instanceof OtterStorageError && (e.code === "AccessKeyNotFound" || e.code === "BucketNotFound")) return { id: "", props: {} as AccessKeyOutputs };
     throw e;
   }
-  return { id: live.accessKeyId, props: plain({ ...strip(props), ...liveFields(live, config), secretAccessKey: props.secretAccessKey }) };
+  return { id: live.accessKeyId, props: plain({ ...props, ...liveFields(live, config), secretAccessKey: props.secretAccessKey }) };
 }
 
-export async function update(id: string, olds: AccessKeyOutputs, news: AccessKeyInputs): Promise<UpdateResult<AccessKeyOutputs>> {
-  const { config, client } = connect();
+export async function update(ctx: ProviderContext, id: string, olds: AccessKeyOutputs, news: AccessKeyInputs): Promise<UpdateResult<AccessKeyOutputs>> {
+  const config = ctx.config();
+  const client = ctx.client();
   // A corrected adopt.secretAccessKey is verified before it replaces the secret in the state.
   const secretAccessKey = (await correctedSecret(client, olds.bucket, olds, news)) ?? olds.secretAccessKey;
   if (!secretAccessKey) {
@@ -116,11 +118,11 @@ export async function update(id: string, olds: AccessKeyOutputs, news: AccessKey
   // A key whose create timed out on readiness comes back here on the next `up`: probe again.
   await ensureReady({ ...live, id, secretAccessKey }, news.readiness);
   // Keep every output: the secret in particular exists nowhere else.
-  return { outs: plain({ ...strip(olds), ...liveFields(live, config), secretAccessKey, ...echo(ACCESS_KEY, news) }) };
+  return { outs: plain({ ...olds, ...liveFields(live, config), secretAccessKey, ...echo(ACCESS_KEY, news) }) };
 }
 
-export async function remove(id: string, props: AccessKeyOutputs): Promise<void> {
-  const { client } = connect();
+export async function remove(ctx: ProviderContext, id: string, props: AccessKeyOutputs): Promise<void> {
+  const client = ctx.client();
   try {
     await client.revokeAccessKey(props.bucket, id);
   } catch (e) {
@@ -139,9 +141,4 @@ function liveFields(k: api.AccessKey, config: ProviderConfig) {
     region: k.region,
     createdAt: k.createdAt,
   };
-}
-
-function strip(props: AccessKeyOutputs): AccessKeyOutputs {
-  const { __provider: _p, ...rest } = props as AccessKeyOutputs & { __provider?: unknown };
-  return rest as AccessKeyOutputs;
 }

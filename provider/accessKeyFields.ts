@@ -2,16 +2,14 @@
  * The AccessKey field table (provider/fields.ts says what each property means and what is derived from it: check,
  * diff's replace/in-place sets, the outputs copied from the inputs, schema.json, the SDK's AccessKeyArgs, README's
  * reference and docs/resources.md). Adding a field: one entry here, `npm run schema`, then its logic (if any) in
- * provider/accessKey.ts. The schemas of the credential inputs live next to their logic
- * (provider/rotation.ts, provider/credentials.ts, provider/adopt.ts).
+ * provider/accessKey.ts. The schemas of the credential inputs are data too (provider/inputSchemas.ts): the table
+ * imports no logic module.
  */
 import { z } from "zod";
 import * as api from "otterstorage-api";
-import { AdoptInput } from "./adopt";
 import { DEFAULT_PROFILE_NAME } from "otterstorage-api";
-import { ProfileName, Readiness } from "./credentials";
 import { asGiven, asReported, defineResource, input, InputsOf, output, OutputsOf, PublicInputsOf } from "./fields";
-import { RotateAfterDays } from "./rotation";
+import { AdoptInput, ProfileName, Readiness, RotateAfterDays } from "./inputSchemas";
 
 export const ACCESS_KEY = defineResource({
   name: "AccessKey",

@@ -9,29 +9,12 @@
  *      adopt.secretAccessKey).
  * Nothing is issued or revoked by a failed adoption.
  */
-import { z } from "zod";
 import * as api from "otterstorage-api";
 import type { OtterStorageClient } from "./client";
 import { OtterStorageError, type ProviderErrorCode } from "./errors";
 import { headBucket } from "./readiness";
+import type { AdoptInput } from "./inputSchemas";
 
-export const AdoptInput = z.strictObject(
-  {
-    accessKeyId: z.string({ error: "is required: the access key id shown on the bucket's Access keys tab, e.g. OTTR4XMPL7KEY9QZ2A0B" })
-      .regex(api.ACCESS_KEY_ID_RE, "must be an access key id like OTTR4XMPL7KEY9QZ2A0B (OTTR + 16 upper-case letters or digits)")
-      .meta({ description: "The existing key's id, e.g. OTTR4XMPL7KEY9QZ2A0B." }),
-    secretAccessKey: z.string({ error: "is required: the key's secret, passed as a secret (pulumi config set --secret)" })
-      .regex(api.SECRET_RE, "must be the key's 40-character secret (letters and digits)")
-      .meta({ description: "The existing key's secret (pass it as a secret)." }),
-  },
-  {
-    error: (iss) =>
-      iss.code === "unrecognized_keys"
-        ? `has unknown field(s) ${(iss as { keys: string[] }).keys.join(", ")}: pass only { accessKeyId, secretAccessKey }`
-        : "must be an object { accessKeyId, secretAccessKey }",
-  },
-);
-export type AdoptInput = z.infer<typeof AdoptInput>;
 
 function adoptError(field: "accessKeyId" | "secretAccessKey", code: ProviderErrorCode & `Adopt${string}`, detail: string, hint: string): OtterStorageError {
   return new OtterStorageError({ code, status: 0, operation: "adopt", detail: `adopt.${field}: ${detail}`, hint });

@@ -1,17 +1,18 @@
 /**
- * Bucket resource logic: check / diff / create / read / update / delete as plain functions over plain data.
- * provider/dynamic/bucket.ts exposes them to Pulumi; tests call them directly. What each input is (schema, default,
+ * Bucket resource logic: check / diff / create / read / update / delete as plain functions over plain data, each
+ * taking the provider context (provider/context.ts) first. The hosts' adapters (provider/dynamic/bucket.ts, the
+ * native plugin, the OpenTofu provider) expose them; tests call them directly. What each input is (schema, default,
  * change rule) is the table in provider/bucketFields.ts; this file is the logic on top of it.
  */
-import { randomBytes, randomUUID } from "crypto";
+import { createHash, randomBytes, randomUUID } from "crypto";
 import * as api from "otterstorage-api";
 import { BUCKET, BucketInputs, BucketOutputs } from "./bucketFields";
 import { changeSet, checkFields, checkSchema, differs, echo, inputNames } from "./fields";
 import { OtterStorageError } from "./errors";
-import { ProviderConfig } from "./config";
+import type { ProviderConfig, ProviderContext } from "./context";
 import {
   CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult,
-  connect, containsUnknown, endpointOutdated, plain, s3EndpointFor,
+  containsUnknown, endpointOutdated, plain, s3EndpointFor,
 } from "./common";
 
 export { BUCKET } from "./bucketFields";
@@ -25,8 +26,18 @@ export const BUCKET_REPLACE_KEYS = changeSet(BUCKET, "replace");
 export const BUCKET_INPUTS = inputNames(BUCKET);
 const CHECK_SCHEMA = checkSchema(BUCKET);
 
-/** Validates every field (before any side effect) and settles the bucket name. */
-export async function check(olds: Partial<BucketInputs>, news: BucketInputs): Promise<CheckResult<BucketInputs>> {
+/**
+ * Validates every field (before any side effect) and settles the bucket name. `logicalName` is the resource's name
+ * in the program (the host knows it: the URN, or the dynamic SDK's `__logicalName`), the stem of a generated name;
+ * `seed` (the engine's per-resource random seed, where the host has one) makes the generated name the same at
+ * preview and at up.
+ */
+export async function check(
+  _ctx: ProviderContext,
+  olds: Partial<BucketInputs>,
+  news: BucketInputs,
+  opts: { logicalName?: string; seed?: Uint8Array } = {},
+): Promise<CheckResult<BucketInputs>> {
   const failures = checkFields(BUCKET, CHECK_SCHEMA, news);
   const inputs: BucketInputs & Record<string, unknown> = { ...news };
   if (news.name === undefined || news.name === null) {
@@ -34,7 +45,7 @@ export async function check(olds: Partial<BucketInputs>, news: BucketInputs): Pr
     // resource gets a fresh random suffix. The engine re-runs Check without olds when it plans a replacement
     // (pkg/resource/deploy/step_generator.go, "we need to recompute the default values"), so a replacement
     // of an auto-named bucket gets a new name and can be created before the old one is deleted.
-    inputs.name = typeof olds?.name === "string" && olds.name ? olds.name : autoName(news.__logicalName);
+    inputs.name = typeof olds?.name === "string" && olds.name ? olds.name : autoName(opts.logicalName, opts.seed?.length ? suffixOf(opts.seed) : undefined);
     inputs.__autoName = true;
   } else {
     delete inputs.__autoName;
@@ -51,8 +62,13 @@ export function autoName(logicalName: string | undefined, suffix = randomSuffix(
 }
 
 function randomSuffix(): string {
-  const bytes = randomBytes(7);
-  return Array.from(bytes, (b) => String.fromCharCode(97 + (b % 26))).join("");
+  return suffixOf(randomBytes(7));
+}
+
+/** Seven lowercase letters from (the first seven bytes of a hash of) the given bytes. */
+function suffixOf(bytes: Uint8Array): string {
+  const digest = createHash("sha256").update(bytes).digest();
+  return Array.from(digest.subarray(0, 7), (b) => String.fromCharCode(97 + (b % 26))).join("");
 }
 
 /**
@@ -63,7 +79,7 @@ function randomSuffix(): string {
  * when the engine runs the diff again with the value known — during `up` — a real change replaces and meets the
  * data-loss check then.
  */
-export async function diff(id: string, olds: BucketOutputs, news: BucketInputs): Promise<DiffResult> {
+export async function diff(ctx: ProviderContext, id: string, olds: BucketOutputs, news: BucketInputs): Promise<DiffResult> {
   const o = olds as unknown as Record<string, unknown>;
   const n = news as unknown as Record<string, unknown>;
   const replaces: string[] = [];
@@ -74,9 +90,9 @@ export async function diff(id: string, olds: BucketOutputs, news: BucketInputs):
     else if (differs(BUCKET, key, o, n)) replaces.push(key);
   }
   for (const key of BUCKET_UPDATE_KEYS) if (inPlaceChanged(key, olds, news)) updates.push(key);
-  if (replaces.length) await refuseDataLoss(id || olds.name, olds, replaces);
+  if (replaces.length) await refuseDataLoss(ctx, id || olds.name, olds, replaces);
   // otterstorage:s3Endpoint feeds the `endpoint` output: a change of it is an update (provider/common.ts).
-  const endpointMoved = replaces.length === 0 && (await endpointOutdated(olds.endpoint, id || olds.name));
+  const endpointMoved = replaces.length === 0 && (await endpointOutdated(ctx, olds.endpoint, id || olds.name));
   return {
     changes: replaces.length > 0 || updates.length > 0 || unknown || endpointMoved,
     replaces,
@@ -100,8 +116,8 @@ function normalizeRules(rules: api.LifecycleRuleInput[]): unknown[] {
 }
 
 /** A replacement deletes the old bucket: refuse at preview when that would destroy objects. */
-async function refuseDataLoss(name: string, olds: BucketOutputs, replaces: string[]): Promise<void> {
-  const { client } = connect();
+async function refuseDataLoss(ctx: ProviderContext, name: string, olds: BucketOutputs, replaces: string[]): Promise<void> {
+  const client = ctx.client();
   let live: api.Bucket;
   try {
     live = (await client.getBucket(name)).data;
@@ -127,8 +143,9 @@ async function refuseDataLoss(name: string, olds: BucketOutputs, replaces: strin
   });
 }
 
-export async function create(inputs: BucketInputs): Promise<CreateResult<BucketOutputs>> {
-  const { config, client } = connect();
+export async function create(ctx: ProviderContext, inputs: BucketInputs): Promise<CreateResult<BucketOutputs>> {
+  const config = ctx.config();
+  const client = ctx.client();
   const name = inputs.name!;
   const body: api.CreateBucketRequest = plain({
     name,
@@ -166,8 +183,9 @@ export async function create(inputs: BucketInputs): Promise<CreateResult<BucketO
   return { id: live.name, outs: outputsOf(live, inputs, config) };
 }
 
-export async function read(id: string, props: BucketOutputs): Promise<ReadResult<BucketOutputs>> {
-  const { config, client } = connect();
+export async function read(ctx: ProviderContext, id: string, props: BucketOutputs): Promise<ReadResult<BucketOutputs>> {
+  const config = ctx.config();
+  const client = ctx.client();
   try {
     const live = (await client.getBucket(id || props.name)).data;
     return { id: live.name, props: outputsOf(live, props, config) };
@@ -178,8 +196,9 @@ export async function read(id: string, props: BucketOutputs): Promise<ReadResult
   }
 }
 
-export async function update(id: string, olds: BucketOutputs, news: BucketInputs): Promise<UpdateResult<BucketOutputs>> {
-  const { config, client } = connect();
+export async function update(ctx: ProviderContext, id: string, olds: BucketOutputs, news: BucketInputs): Promise<UpdateResult<BucketOutputs>> {
+  const config = ctx.config();
+  const client = ctx.client();
   const name = id || olds.name;
   const patch: api.UpdateBucketRequest = {};
   if (inPlaceChanged("storageClass", olds, news)) patch.storageClass = news.storageClass ?? "HDD";
@@ -191,8 +210,8 @@ export async function update(id: string, olds: BucketOutputs, news: BucketInputs
   return { outs: outputsOf(live, news, config) };
 }
 
-export async function remove(id: string, props: BucketOutputs): Promise<void> {
-  const { client } = connect();
+export async function remove(ctx: ProviderContext, id: string, props: BucketOutputs): Promise<void> {
+  const client = ctx.client();
   try {
     await client.deleteBucket(id || props.name, props.forceDestroy === true);
   } catch (e) {

@@ -3,10 +3,8 @@
  * run-time dependency on Pulumi) and small helpers shared by the resource modules.
  */
 import { z } from "zod";
-import { resolveConfig, ProviderConfig } from "./config";
-import { clientFor, OtterStorageClient } from "./client";
+import type { ProviderConfig, ProviderContext } from "./context";
 import { OtterStorageError } from "./errors";
-import { oncePerRun } from "./run";
 
 export interface CheckFailure { property: string; reason: string }
 export interface CheckResult<T> { inputs?: T; failures?: CheckFailure[] }
@@ -50,11 +48,6 @@ export function failuresOf(error: z.ZodError, prefix = ""): CheckFailure[] {
   return [...byProperty].map(([property, reasons]) => ({ property, reason: [...new Set(reasons)].join("; ") }));
 }
 
-export function connect(): { config: ProviderConfig; client: OtterStorageClient } {
-  const config = resolveConfig();
-  return { config, client: clientFor(config.endpoint, config.token) };
-}
-
 /** The S3 endpoint users should be handed: otterstorage:s3Endpoint when set, else what the service says. */
 export function s3EndpointFor(config: ProviderConfig, serviceEndpoint: string): string {
   return config.s3Endpoint ?? serviceEndpoint;
@@ -64,13 +57,14 @@ export function s3EndpointFor(config: ProviderConfig, serviceEndpoint: string): 
  * Does an `endpoint` output no longer match what it would be now? It depends on a provider-level setting
  * (otterstorage:s3Endpoint / OTTERSTORAGE_S3_ENDPOINT), so a change of that setting must show as an update.
  * With the setting present no request is needed; without it the answer is the bucket's endpoint as the service
- * reports it, read once per bucket per run (provider/run.ts). A bucket that is gone changes nothing here.
+ * reports it, read once per bucket per run (ProviderContext.once). A bucket that is gone changes nothing here.
  */
-export async function endpointOutdated(oldEndpoint: string | undefined, bucket: string): Promise<boolean> {
+export async function endpointOutdated(ctx: ProviderContext, oldEndpoint: string | undefined, bucket: string): Promise<boolean> {
   if (!oldEndpoint || !bucket) return false;
-  const { config, client } = connect();
+  const config = ctx.config();
+  const client = ctx.client();
   if (config.s3Endpoint !== undefined) return oldEndpoint !== config.s3Endpoint;
-  const live = await oncePerRun(`bucket-endpoint\u0000${config.endpoint}\u0000${bucket}`, async () => {
+  const live = await ctx.once(`bucket-endpoint\u0000${config.endpoint}\u0000${bucket}`, async () => {
     try {
       return (await client.getBucket(bucket)).data.endpoint;
     } catch (e) {

@@ -5,41 +5,21 @@
  * awsProfile / rcloneRemote outputs). Their table entries are in provider/accessKeyFields.ts; accessKey.ts calls
  * the hooks below.
  */
-import { z } from "zod";
 import * as api from "otterstorage-api";
 import type { AccessKeyInputs } from "./accessKeyFields";
 import type { OtterStorageClient } from "./client";
+import type { ProviderContext } from "./context";
 import { isUnknown } from "./common";
-import { OtterStorageError, PROVIDER_ERRORS } from "./errors";
+import { OtterStorageError, PartialCreateError, PROVIDER_ERRORS } from "./errors";
 import { verifyAdoption } from "./adopt";
 import { waitUntilReady } from "./readiness";
 import { dueByAge } from "./rotation";
+import type { ReadinessInput } from "./inputSchemas";
 
 export const DEFAULT_READINESS_TIMEOUT_SECONDS = 60;
 
 /** The credential inputs the hooks below read (their schemas: the table, provider/accessKeyFields.ts). */
 type CredentialInputs = Pick<AccessKeyInputs, "rotateAfterDays" | "readiness" | "adopt" | "profileName">;
-
-export const Readiness = z.strictObject(
-  {
-    timeoutSeconds: z.number({ error: "must be a number of seconds, e.g. 120" }).int("must be a whole number of seconds").min(1, "must be at least 1 second").max(3600, "must be at most 3600 seconds")
-      .meta({ description: "Give up waiting after this many seconds (1 to 3600). Default 60." }).optional(),
-    disabled: z.boolean({ error: "must be true or false" })
-      .meta({ description: "Skip the probe, e.g. when the S3 endpoint is unreachable from where Pulumi runs. Default false." }).optional(),
-  },
-  {
-    error: (iss) =>
-      iss.code === "unrecognized_keys"
-        ? `has unknown field(s) ${(iss as { keys: string[] }).keys.join(", ")}: use { timeoutSeconds?, disabled? }`
-        : "must be an object { timeoutSeconds?, disabled? }",
-  },
-);
-/** `readiness` as a program passes it. */
-export type ReadinessInput = z.input<typeof Readiness>;
-
-export const ProfileName = z
-  .string({ error: "must be a string, e.g. \"otter\"" })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "use 1–64 letters, digits, '_', '.' or '-', starting with a letter or digit, e.g. \"otter\"");
 
 export interface KeyState { accessKeyId: string; createdAt: string; secretAccessKey?: string; rotateAfterDays?: number; readiness?: ReadinessInput; profileName?: string }
 
@@ -50,10 +30,10 @@ export interface KeyState { accessKeyId: string; createdAt: string; secretAccess
  * (provider/rotation.ts dueByAge: frozen for the run; unreachable → only a key provably not due diffs on).
  * A corrected `adopt.secretAccessKey` for the same key is an in-place update (update verifies and stores it).
  */
-export async function credentialDiff(client: () => OtterStorageClient, olds: KeyState, news: CredentialInputs, replaces: string[]): Promise<{ inPlace: boolean }> {
+export async function credentialDiff(ctx: ProviderContext, olds: KeyState, news: CredentialInputs, replaces: string[]): Promise<{ inPlace: boolean }> {
   if (news.adopt && (isUnknown(news.adopt.accessKeyId) || news.adopt.accessKeyId !== olds.accessKeyId)) replaces.push("adopt");
   const days = news.rotateAfterDays;
-  if (replaces.length === 0 && typeof days === "number" && olds.createdAt && (await dueByAge(client(), olds, days))) {
+  if (replaces.length === 0 && typeof days === "number" && olds.createdAt && (await dueByAge(ctx, olds, days))) {
     replaces.push("rotateAfterDays");
   }
   if (replaces.length > 0 && news.adopt && news.adopt.accessKeyId === olds.accessKeyId) {
@@ -101,14 +81,15 @@ export async function adoptOnCreate(client: OtterStorageClient, bucket: string, 
 
 /**
  * Readiness hook, after create (and again on update, so a key that timed out is confirmed by the next `up`).
- * On timeout during create it throws an init failure carrying the id and outputs: the dynamic-provider host turns
- * that into ErrorResourceInitFailed, so Pulumi records the key (nothing is leaked or revoked) and the next
- * `pulumi up` updates it, which probes again.
+ * On timeout during create (`created` given) it throws a PartialCreateError carrying the id and the outputs: each
+ * host reports that the way its engine records a resource that exists but failed to become ready (Pulumi:
+ * ErrorResourceInitFailed), so the key is kept (nothing is leaked or revoked) and the next run updates it,
+ * which probes again.
  */
 export async function ensureReady(
   key: { id: string; bucket: string; region: string; endpoint: string; secretAccessKey: string },
   readiness: ReadinessInput | undefined,
-  outsOnFailure?: unknown,
+  created?: Record<string, unknown>,
 ): Promise<void> {
   if (readiness?.disabled) return;
   try {
@@ -117,11 +98,7 @@ export async function ensureReady(
       { timeoutSeconds: readiness?.timeoutSeconds ?? DEFAULT_READINESS_TIMEOUT_SECONDS, field: "readiness.timeoutSeconds" },
     );
   } catch (e) {
-    // The engine stores these properties as the resource's outputs (ErrorResourceInitFailed), and the host
-    // rebuilds the provider of every later Read/Delete from their `__provider`: the caller must include it.
-    if (outsOnFailure !== undefined && e instanceof OtterStorageError) {
-      Object.assign(e, { id: key.id, properties: outsOnFailure, reasons: [e.message] });
-    }
+    if (created !== undefined && e instanceof OtterStorageError) throw new PartialCreateError(e, key.id, created);
     throw e;
   }
 }

@@ -50,6 +50,10 @@ export const PROVIDER_ERRORS = {
     meaning: "The stack state has no secretAccessKey for a key, and OtterStorage never shows a secret twice.",
     hint: "Issue a new key: change `rotationTrigger` on this AccessKey and run `pulumi up`.",
   },
+  AccessKeyNotImportable: {
+    meaning: "`pulumi import` (or an `import` resource option) named an access key: OtterStorage shows a key's secret once, at creation, so an imported key would have no secret in the state.",
+    hint: "Declare an AccessKey with `adopt: { accessKeyId, secretAccessKey }` (the secret passed as a secret) to manage an existing key you hold the secret of; or issue a new key and revoke the old one.",
+  },
   ProviderNotResolvable: {
     meaning: "The program declared a resource, but `pulumi-otterstorage` cannot be loaded by package name from the program's directory, where the Pulumi provider host loads it.",
     hint: "Install the package into the project (`npm install pulumi-otterstorage`; `npm link` and workspaces work too) and import it as \"pulumi-otterstorage\", not by a relative path.",
@@ -162,6 +166,27 @@ export class OtterStorageError extends Error {
     this.fieldErrors = init.fieldErrors ?? [];
     this.detail = init.detail;
     this.hint = init.hint;
+  }
+}
+
+/**
+ * A create that made the resource but could not finish (an access key the S3 endpoint did not accept in time): the
+ * resource exists, so each host must record it — with these outputs — instead of forgetting it. The Pulumi hosts
+ * turn it into ErrorResourceInitFailed (the engine stores the outputs and updates the resource on the next run);
+ * nothing is revoked. The message is the cause's.
+ */
+export class PartialCreateError extends OtterStorageError {
+  readonly id: string;
+  readonly outputs: Record<string, unknown>;
+  readonly reasons: string[];
+
+  constructor(cause: OtterStorageError, id: string, outputs: Record<string, unknown>) {
+    super({ code: cause.code, status: cause.status, operation: cause.operation, requestId: cause.requestId, fieldErrors: cause.fieldErrors, detail: cause.detail, hint: cause.hint });
+    this.name = "PartialCreateError";
+    this.attempts = cause.attempts;
+    this.id = id;
+    this.outputs = outputs;
+    this.reasons = [cause.message];
   }
 }
 

@@ -59,7 +59,7 @@ export interface OutputField<S extends z.ZodType = z.ZodType> {
 }
 
 export interface ResourceFields {
-  /** The type name: `otterstorage:index:<name>` in schema.json, `pulumi-nodejs:dynamic/otterstorage:<name>` at run time. */
+  /** The type name; its tokens (native and dynamic) are provider/resources.ts RESOURCE_TYPES. */
   name: string;
   description: string;
   /** How schema.json and the SDK say what a `replace` change does, e.g. "replaces the bucket". */
@@ -195,8 +195,8 @@ export function checkSchema(r: ResourceFields): z.ZodObject {
 }
 
 /**
- * Validates inputs before any side effect. Skipped, as the engine expects: `__provider`, omitted (undefined/null)
- * values and values not known yet during preview. One failure per bad property, named by its path
+ * Validates inputs before any side effect. Skipped, as the engine expects: omitted (undefined/null) values and
+ * values not known yet during preview. One failure per bad property, named by its path
  * (`objectLock.days`); an unknown input names the inputs there are.
  */
 export function checkFields(r: ResourceFields, schema: z.ZodObject, news: Record<string, unknown>): CheckFailure[] {
@@ -209,7 +209,7 @@ export function checkFields(r: ResourceFields, schema: z.ZodObject, news: Record
     }
   }
   for (const [k, v] of Object.entries(news)) {
-    if (k === "__provider" || v === undefined || v === null || containsUnknown(v)) continue;
+    if (v === undefined || v === null || containsUnknown(v)) continue;
     if (r.inputs[k]?.required && v === "") continue;
     present[k] = v;
   }

@@ -3,19 +3,12 @@
  * clock, so a CI runner's skew cannot fire or delay it) and the two-slot scheme behind the RotatingAccessKey
  * component. Pure functions plus one Control API call (health). docs/rotation.md explains both.
  */
-import { z } from "zod";
 import type { OtterStorageClient } from "./client";
 import { OtterStorageError } from "./errors";
-import { oncePerRun } from "./run";
+import type { ProviderContext } from "./context";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
-export const MAX_ROTATE_AFTER_DAYS = 3650;
-
-export const RotateAfterDays = z
-  .number({ error: "must be a number of days (a whole number, not a string), e.g. 90" })
-  .int("must be a whole number of days, e.g. 90 (fractions are not allowed)")
-  .min(1, "must be at least 1 (day); omit it to rotate only when rotationTrigger changes")
-  .max(MAX_ROTATE_AFTER_DAYS, `must be at most ${MAX_ROTATE_AFTER_DAYS} days`);
+export { MAX_ROTATE_AFTER_DAYS } from "./inputSchemas";
 
 /** The service's clock (GET /v1/health → time), in ms since the epoch. */
 export async function serviceNow(client: OtterStorageClient): Promise<number> {
@@ -23,11 +16,12 @@ export async function serviceNow(client: OtterStorageClient): Promise<number> {
 }
 
 /**
- * The service clock as this run sees it: read once per run (provider/run.ts) and then frozen, so every diff of
- * the run decides on the same instant and the same olds/news always give the same answer.
+ * The service clock as this run sees it: read once per run (ProviderContext.once) and then frozen, so every diff
+ * of the run decides on the same instant and the same olds/news always give the same answer.
  */
-export function serviceNowOncePerRun(client: OtterStorageClient): Promise<number> {
-  return oncePerRun(`service-clock\u0000${client.endpoint}`, () => serviceNow(client));
+export function serviceNowOncePerRun(ctx: ProviderContext): Promise<number> {
+  const client = ctx.client();
+  return ctx.once(`service-clock\u0000${client.endpoint}`, () => serviceNow(client));
 }
 
 /**
@@ -38,10 +32,10 @@ export function serviceNowOncePerRun(client: OtterStorageClient): Promise<number
 export const LOCAL_CLOCK_MARGIN_MS = DAY_MS;
 
 /** Is a key due for replacement by age? See docs/rotation.md "Age: how it is measured and when it fires". */
-export async function dueByAge(client: OtterStorageClient, key: { accessKeyId: string; createdAt: string }, days: number, localNowMs = Date.now()): Promise<boolean> {
+export async function dueByAge(ctx: ProviderContext, key: { accessKeyId: string; createdAt: string }, days: number, localNowMs = Date.now()): Promise<boolean> {
   let now: number;
   try {
-    now = await serviceNowOncePerRun(client);
+    now = await serviceNowOncePerRun(ctx);
   } catch (e) {
     const born = Date.parse(key.createdAt);
     if (Number.isFinite(born) && localNowMs - born < days * DAY_MS - LOCAL_CLOCK_MARGIN_MS) return false;

@@ -3,6 +3,8 @@
  * it revokes it; the secret is always a stack secret (additionalSecretOutputs, forced below).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DYNAMIC_MODULE, type TypeName } from "otterstorage-api";
+import { RESOURCE_TYPES } from "../provider/resources";
 import { providerByName } from "./providerByName";
 import {
   ACCESS_KEY_INPUT_NAMES, ACCESS_KEY_OUTPUT_ONLY_NAMES, ACCESS_KEY_SECRET_INPUT_NAMES, type AccessKeyArgs, type AccessKeyOutputProperties,
@@ -65,9 +67,9 @@ export class AccessKey extends pulumi.dynamic.Resource {
         ...Object.fromEntries(ACCESS_KEY_OUTPUT_ONLY_NAMES.map((k) => [k, undefined])),
       },
       // Merged last, so a caller's options can add to it but never drop it.
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretAccessKey"] }),
-      "otterstorage",
-      "AccessKey",
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: [...RESOURCE_TYPES.AccessKey.secretOutputs] }),
+      DYNAMIC_MODULE,
+      "AccessKey" satisfies TypeName,
     );
     const forms = readyToUse(this, this.profileName);
     this.environment = forms.environment;

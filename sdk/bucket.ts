@@ -3,6 +3,7 @@
  * provider/dynamic/bucket.ts, loaded by a relative require so Pulumi serializes it as a one-line `require`).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DYNAMIC_MODULE, type TypeName } from "otterstorage-api";
 import { providerByName } from "./providerByName";
 import { BUCKET_INPUT_NAMES, BUCKET_OUTPUT_ONLY_NAMES, type BucketArgs, type BucketOutputProperties } from "./generated";
 
@@ -60,8 +61,8 @@ export class Bucket extends pulumi.dynamic.Resource {
         ...Object.fromEntries(BUCKET_OUTPUT_ONLY_NAMES.map((k) => [k, undefined])),
       },
       opts,
-      "otterstorage",
-      "Bucket",
+      DYNAMIC_MODULE,
+      "Bucket" satisfies TypeName,
     );
   }
 }

@@ -11,6 +11,7 @@
  * untouched — whatever the schedule did between two runs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DYNAMIC_MODULE, nativeToken, type TypeName } from "otterstorage-api";
 import { providerByName } from "./providerByName";
 import { AccessKey } from "./accessKey";
 
@@ -26,14 +27,14 @@ class RotationGeneration extends pulumi.dynamic.Resource {
   declare readonly desired: pulumi.Output<number>;
   constructor(name: string, desired: pulumi.Input<number>, opts: pulumi.CustomResourceOptions) {
     // `generation: desired` is only a proposal: check replaces it with at most one step from the stored one.
-    super(generationProvider(), name, { desired, generation: desired }, opts, "otterstorage", "RotationGeneration");
+    super(generationProvider(), name, { desired, generation: desired }, opts, DYNAMIC_MODULE, "RotationGeneration" satisfies TypeName);
   }
 }
 import { readyToUse, AwsProfile, EnvironmentMap, S3ClientConfig } from "./outputs";
 import { programConfig } from "./temporaryCredentials";
 import { clientFor } from "../provider/client";
 import { generationOf, MAX_ROTATE_AFTER_DAYS, serviceNow, Slot, slotPlan } from "../provider/rotation";
-import type { ReadinessInput } from "../provider/credentials";
+import type { ReadinessInput } from "../provider/inputSchemas";
 import { OtterStorageError } from "../provider/errors";
 
 export interface RotatingAccessKeyArgs {
@@ -139,7 +140,7 @@ export class RotatingAccessKey extends pulumi.ComponentResource {
     const anchorMs = validate(args);
     // The schedule is recorded as the component's inputs, where the policy pack (policy/keys.ts) reads it.
     super(
-      "otterstorage:index:RotatingAccessKey",
+      nativeToken("RotatingAccessKey"),
       name,
       { bucket: args.bucket, rotationTrigger: args.rotationTrigger ?? 0, rotateAfterDays: args.rotateAfterDays, rotationAnchor: args.rotationAnchor, retirePrevious: args.retirePrevious },
       opts,

@@ -8,8 +8,8 @@
  * included) issues a fresh set; they are never stored as resource state and simply expire.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as api from "otterstorage-api";
-import { clientFor } from "../provider/client";
+import { ProviderContext } from "../provider/context";
+import { issueTemporaryCredentials as issue, validateTemporaryCredentialsArgs } from "../provider/temporaryCredentials";
 import { CONFIG_KEYS, ENV_KEYS } from "../provider/config";
 import { OtterStorageError } from "../provider/errors";
 import { Credentials, environmentOf, EnvironmentMap, s3ClientConfigOf, S3ClientConfig } from "./outputs";
@@ -49,12 +49,8 @@ export async function programConfig(): Promise<ProgramConfig> {
   return { endpoint: endpoint.replace(/\/+$/, ""), token, s3Endpoint };
 }
 
-export interface TemporaryCredentialsArgs {
-  /** The bucket the credentials are for. */
-  bucket: string;
-  /** Lifetime in seconds, 900 to 43200. @default 3600 */
-  durationSeconds?: number;
-}
+export type { TemporaryCredentialsArgs } from "../provider/temporaryCredentials";
+import type { TemporaryCredentialsArgs } from "../provider/temporaryCredentials";
 
 export interface IssuedTemporaryCredentials extends Credentials {
   sessionToken: string;
@@ -63,33 +59,11 @@ export interface IssuedTemporaryCredentials extends Credentials {
   expiresAt: string;
 }
 
-function validate(args: TemporaryCredentialsArgs): void {
-  const bad = (property: string, reason: string) =>
-    new OtterStorageError({ code: "ValidationFailed", status: 0, operation: "getTemporaryCredentials", detail: `${property} ${reason}.`, hint: "Fix that argument and run again." });
-  if (typeof args?.bucket !== "string" || !api.BucketName.safeParse(args.bucket).success) throw bad("bucket", "must be an existing bucket's name, e.g. `bucket: myBucket.name`");
-  const d = args.durationSeconds;
-  if (d !== undefined && (typeof d !== "number" || !Number.isInteger(d) || d < api.TEMP_CREDENTIALS_MIN_SECONDS || d > api.TEMP_CREDENTIALS_MAX_SECONDS)) {
-    throw bad("durationSeconds", `must be a whole number of seconds from ${api.TEMP_CREDENTIALS_MIN_SECONDS} (15 minutes) to ${api.TEMP_CREDENTIALS_MAX_SECONDS} (12 hours); got ${String(d)}`);
-  }
-}
-
 /** Plain async form (no Pulumi needed): issues the credentials now. `config` defaults to programConfig(). */
 export async function issueTemporaryCredentials(args: TemporaryCredentialsArgs, config?: ProgramConfig): Promise<IssuedTemporaryCredentials> {
-  validate(args);
+  validateTemporaryCredentialsArgs(args);
   const cfg = config ?? (await programConfig());
-  const client = clientFor(cfg.endpoint, cfg.token);
-  const t = (
-    await client.createTemporaryCredentials(args.bucket, { durationSeconds: args.durationSeconds ?? 3600 })
-  ).data;
-  return {
-    accessKeyId: t.accessKeyId,
-    secretAccessKey: t.secretAccessKey,
-    sessionToken: t.sessionToken,
-    bucket: t.bucket,
-    endpoint: cfg.s3Endpoint ?? t.endpoint,
-    region: t.region,
-    expiresAt: t.expiresAt,
-  };
+  return issue(new ProviderContext({ endpoint: cfg.endpoint, token: cfg.token, s3Endpoint: cfg.s3Endpoint }), args);
 }
 
 export interface TemporaryCredentialsResult {

@@ -8,7 +8,8 @@
  */
 import * as assert from "node:assert/strict";
 import * as accessKey from "../provider/accessKey";
-import { configure, resetConfiguration } from "../provider/config";
+import { ProviderContext } from "../provider/context";
+import { PartialCreateError } from "../provider/errors";
 import { waitUntilReady } from "../provider/readiness";
 import { engineUp, ResourceState } from "./support/host";
 import { control } from "./support/emulator";
@@ -32,7 +33,6 @@ describe("AccessKey readiness through the real host (new keys reach the S3 plane
     bucket = await rig.bucket("ready");
   });
   after(async () => {
-    resetConfiguration();
     await rig?.stop();
   });
 
@@ -56,8 +56,7 @@ describe("AccessKey readiness through the real host (new keys reach the S3 plane
   });
 
   it("the probe backs off and retries: it took more than one signed HeadBucket", async () => {
-    configure({ config: { get: (k: string) => ({ "otterstorage:endpoint": rig.os.controlUrl, "otterstorage:token": rig.os.token } as Record<string, string>)[k] } });
-    const created = await accessKey.create({ bucket: bucket.id, readiness: { disabled: true } } as never);
+    const created = await accessKey.create(new ProviderContext({ endpoint: rig.os.controlUrl, token: rig.os.token }), { bucket: bucket.id, readiness: { disabled: true } } as never);
     const o = created.outs!;
     const refused = gate.nextRefusal();
     const ready = waitUntilReady({ endpoint: rig.os.s3Url, region: o.region, bucket: bucket.id, accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey }, { timeoutSeconds: 30 });
@@ -81,7 +80,6 @@ describe("AccessKey readiness timeout (a key that never becomes ready)", functio
     bucket = await rig.bucket("never");
   });
   after(async () => {
-    resetConfiguration();
     await rig?.stop();
   });
 
@@ -96,15 +94,15 @@ describe("AccessKey readiness timeout (a key that never becomes ready)", functio
     const keys = (await control(rig.os).get<{ accessKeys: { label: string | null }[] }>(`/v1/buckets/${bucket.id}/access-keys`)).body.accessKeys;
     assert.deepEqual(keys.map((k) => k.label), ["slow"]);
 
-    configure({ config: { get: (k: string) => ({ "otterstorage:endpoint": rig.os.controlUrl, "otterstorage:token": rig.os.token } as Record<string, string>)[k] } });
-    const err = await accessKey.create({ bucket: bucket.id, label: "slow-2", readiness: { timeoutSeconds: 1 } } as never).then(
+    const err = await accessKey.create(new ProviderContext({ endpoint: rig.os.controlUrl, token: rig.os.token }), { bucket: bucket.id, label: "slow-2", readiness: { timeoutSeconds: 1 } } as never).then(
       () => assert.fail("create should fail"),
-      (e) => e as { id?: string; properties?: Record<string, string>; reasons?: string[]; message: string },
+      (e) => e as PartialCreateError,
     );
-    assert.match(err.id!, /^OTTR/);
-    assert.equal(err.properties!.accessKeyId, err.id);
-    assert.match(err.properties!.secretAccessKey, /^[A-Za-z0-9]{40}$/);
-    assert.ok(!err.message.includes(err.properties!.secretAccessKey), "the message never carries the secret");
-    assert.equal(err.reasons!.length, 1);
+    assert.ok(err instanceof PartialCreateError, "a created-but-not-ready key is a PartialCreateError, which each host records");
+    assert.match(err.id, /^OTTR/);
+    assert.equal(err.outputs.accessKeyId, err.id);
+    assert.match(String(err.outputs.secretAccessKey), /^[A-Za-z0-9]{40}$/);
+    assert.ok(!err.message.includes(String(err.outputs.secretAccessKey)), "the message never carries the secret");
+    assert.equal(err.reasons.length, 1);
   });
 });

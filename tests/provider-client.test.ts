@@ -8,7 +8,12 @@ import { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { OtterStorageClient } from "../provider/client";
 import { OtterStorageError } from "../provider/errors";
-import { configure, resetConfiguration, resolveConfig } from "../provider/config";
+import { pulumiHowToSet } from "../provider/config";
+import { ProviderContext } from "../provider/context";
+import { configure, context, resetConfiguration } from "../provider/dynamic/host";
+
+/** The configuration the dynamic host's context resolves now (or, given an environment, a fresh context's over it). */
+const resolveConfig = (env?: NodeJS.ProcessEnv) => (env ? new ProviderContext({}, { env, howToSet: pulumiHowToSet }) : context()).config();
 import { DEFAULT_RETRY_POLICY, nextDelay, parseRetryAfter, RetryPolicy } from "../provider/retry";
 
 const TOKEN = "ottk_test_7Q2mVb9xLw4KpZr8TnC3";

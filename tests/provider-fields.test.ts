@@ -14,8 +14,8 @@ const bucketCheck = (news: Record<string, unknown>) => checkFields(BUCKET, check
 const keyCheck = (news: Record<string, unknown>) => checkFields(ACCESS_KEY, checkSchema(ACCESS_KEY), news);
 
 describe("field tables: what is derived from them", () => {
-  it("check names an unknown input and the inputs there are; skips __provider, null and values unknown at preview", () => {
-    assert.deepEqual(bucketCheck({ colour: "red", __provider: "x", tags: null, name: UNKNOWN }), [
+  it("check names an unknown input and the inputs there are; skips null and values unknown at preview", () => {
+    assert.deepEqual(bucketCheck({ colour: "red", tags: null, name: UNKNOWN }), [
       { property: "colour", reason: "is not a Bucket input; use one of name, region, storageClass, versioning, objectLock, legalHold, lifecycleRules, tags, forceDestroy" },
     ]);
     assert.deepEqual(keyCheck({ bucket: "media", extra: 1 }).map((f) => f.reason), [`is not an AccessKey input; use one of ${Object.keys(ACCESS_KEY.inputs).join(", ")}`]);

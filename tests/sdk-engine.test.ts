@@ -25,7 +25,7 @@ describe("program with Bucket + two AccessKeys through an engine-like monitor", 
     app = new AccessKey("app", { bucket: bucket.name, label: "app-web" });
     await settled(pulumi.all([ci.accessKeyId, app.accessKeyId]));
   });
-  after(() => require("../provider/config").resetConfiguration());
+  after(() => require("../provider/dynamic/host").resetConfiguration());
 
   // What the SDK itself sends: the mock only copies the request's additionalSecretOutputs into the record. Whether
   // the engine then keeps the value secret is the engine's rule, checked under the real Pulumi CLI by

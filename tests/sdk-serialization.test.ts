@@ -52,7 +52,7 @@ describe("serialized dynamic providers (as the program serializes them)", () => 
   after(() => {
     delete process.env.OTTERSTORAGE_TOKEN;
     delete process.env.OTTERSTORAGE_ENDPOINT;
-    require("../provider/config").resetConfiguration();
+    require("../provider/dynamic/host").resetConfiguration();
   });
 
   for (const [type, mod] of Object.entries(MODULES)) {
