@@ -5,12 +5,19 @@
  * RPCs). By hand: `terraform-provider-otterstorage install [mirror dir]` installs it where `tofu init` finds it
  * (terraform/install.ts; default ~/.terraform.d/plugins).
  */
+import { checkHandshakeEnv } from "./handshake";
 import { defaultMirrorDir, installLauncher, PROVIDER_SOURCE } from "./install";
-import { main } from "./server";
 
 if (process.argv[2] === "install") {
   const to = installLauncher(process.argv[3] ?? defaultMirrorDir());
   process.stderr.write(`installed ${PROVIDER_SOURCE} ${to.version} into ${to.dir}\n`);
 } else {
-  void main();
+  try {
+    checkHandshakeEnv(process.env);
+    // gRPC, TLS and the provider core load only once OpenTofu is known to be the caller.
+    void import("./server").then((s) => s.main());
+  } catch (e) {
+    process.stderr.write(`terraform-provider-otterstorage: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
 }

@@ -16,36 +16,15 @@ import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { selfSignedLocalhost } from "./cert";
+import { APP_PROTOCOL_VERSION, checkHandshakeEnv, CORE_PROTOCOL_VERSION } from "./handshake";
 import { grpcImplementation, providerServer } from "./provider";
 
-export const MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE";
-export const MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
-const CORE_PROTOCOL_VERSION = 1;
-const APP_PROTOCOL_VERSION = 6;
+export { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, checkHandshakeEnv, HandshakeError } from "./handshake";
 
 /** terraform/proto, from dist/terraform (compiled) and from terraform/ (sources) alike. */
 export const PROTO_DIR = path.resolve(__dirname, "..", "..", "terraform", "proto");
 
 const log = (msg: string) => process.stderr.write(`terraform-provider-otterstorage: ${msg}\n`);
-
-export class HandshakeError extends Error {}
-
-/** Checks what OpenTofu sets before it starts a provider; the message says what a person running it by hand should know. */
-export function checkHandshakeEnv(env: NodeJS.ProcessEnv): void {
-  if (env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) {
-    throw new HandshakeError(
-      "This binary is a plugin. These are not meant to be executed directly. Please execute the program that consumes " +
-        "these plugins (OpenTofu or Terraform), which will load any plugins automatically.",
-    );
-  }
-  const offered = (env.PLUGIN_PROTOCOL_VERSIONS ?? "").split(",").map((s) => s.trim());
-  if (!offered.includes(String(APP_PROTOCOL_VERSION))) {
-    throw new HandshakeError(
-      `this provider speaks plugin protocol ${APP_PROTOCOL_VERSION} only; the client offered ${env.PLUGIN_PROTOCOL_VERSIONS || "none"} ` +
-        "(OpenTofu >= 1.0 and Terraform >= 1.0 offer 6).",
-    );
-  }
-}
 
 function loadServices(): { provider: grpc.ServiceDefinition; controller: grpc.ServiceDefinition } {
   const options = { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true, includeDirs: [PROTO_DIR] };
