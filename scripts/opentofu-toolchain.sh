@@ -33,4 +33,5 @@ echo "opentofu-toolchain: building OpenTofu $VERSION (github.com/opentofu/opento
 # version.dev=no: a release build (without it `tofu version` says "-dev").
 (cd "$ROOT/tools/opentofu" && go build -trimpath -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$BIN/tofu" github.com/opentofu/opentofu/cmd/tofu)
 echo "$VERSION" > "$OUT/VERSION"
-echo "opentofu-toolchain: $("$BIN/tofu" version | head -1) ready in ${BIN#$ROOT/} after $(( $(date +%s) - start )) s"
+# An empty CLI config: the machine's TF_CLI_CONFIG_FILE may name a file that does not exist (tofu then warns first).
+echo "opentofu-toolchain: $(TF_CLI_CONFIG_FILE=/dev/null "$BIN/tofu" version | grep -m1 '^OpenTofu') ready in ${BIN#$ROOT/} after $(( $(date +%s) - start )) s"

@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import { useEmulator, control } from "./support/emulator";
 import { skipBecause } from "./support/skip";
 import { tryHead } from "./credentials-support";
-import { findTofu, workspace, type Tofu } from "./opentofu-support";
+import { findTofu, flat, workspace, type Tofu } from "./opentofu-support";
 
 const HEADER = 'terraform {\n  required_providers {\n    otterstorage = { source = "otterstorage/otterstorage" }\n  }\n}\n\nprovider "otterstorage" {}\n\n';
 
@@ -30,8 +30,8 @@ describe("OpenTofu: bad input is a clear diagnostic and creates nothing", functi
     const w = workspace(tofu, "unknown-arg", { "main.tf": HEADER + 'resource "otterstorage_bucket" "b" {\n  name   = "bad-input-one"\n  colour = "red"\n}\n' }, emu());
     await w.ok(["init"]);
     const r = await w.ok(["apply", "-auto-approve"], 1);
-    assert.match(r.stderr, /Unsupported argument/);
-    assert.match(r.stderr, /An argument named "colour" is not expected here\./);
+    assert.match(flat(r.stderr), /Unsupported argument/);
+    assert.match(flat(r.stderr), /An argument named "colour" is not expected here\./);
     await nothingCreated();
   });
 
@@ -42,9 +42,9 @@ describe("OpenTofu: bad input is a clear diagnostic and creates nothing", functi
     }, emu());
     await w.ok(["init"]);
     const r = await w.ok(["apply", "-auto-approve"], 1);
-    assert.match(r.stderr, /Invalid value for label/);
-    assert.match(r.stderr, /label must be at most 64 characters/);
-    assert.match(r.stderr, /with otterstorage_access_key\.k/);
+    assert.match(flat(r.stderr), /Invalid value for label/);
+    assert.match(flat(r.stderr), /label must be at most 64 characters/);
+    assert.match(flat(r.stderr), /with otterstorage_access_key\.k/);
     await nothingCreated();
   });
 
@@ -55,8 +55,8 @@ describe("OpenTofu: bad input is a clear diagnostic and creates nothing", functi
     });
     await w.ok(["init"]);
     const r = await w.ok(["apply", "-auto-approve"], 1);
-    assert.match(r.stderr, /Missing provider argument "token"/);
-    assert.match(r.stderr, /set the `token` argument of the provider block, or OTTERSTORAGE_TOKEN/);
+    assert.match(flat(r.stderr), /Missing provider argument "token"/);
+    assert.match(flat(r.stderr), /set the `token` argument of the provider block, or OTTERSTORAGE_TOKEN/);
     await nothingCreated();
   });
 
@@ -68,10 +68,10 @@ describe("OpenTofu: bad input is a clear diagnostic and creates nothing", functi
     const w = workspace(tofu, "import-key", { "main.tf": resource("") }, emu());
     await w.ok(["init"]);
     const imp = await w.ok(["import", "otterstorage_access_key.legacy", `imported-keys/${key.accessKeyId}`]);
-    assert.match(imp.stdout + imp.stderr, /Imported access key has no secret/);
-    assert.match(imp.stdout + imp.stderr, /adopt = \{ access_key_id/);
+    assert.match(flat(imp.stdout + imp.stderr), /Imported access key has no secret/);
+    assert.match(flat(imp.stdout + imp.stderr), /adopt = \{ access_key_id/);
     const plan = await w.ok(["plan", "-detailed-exitcode"], 0);
-    assert.match(plan.stdout + plan.stderr, new RegExp(`Access key ${key.accessKeyId} has no secret in the state`));
+    assert.match(flat(plan.stdout + plan.stderr), new RegExp(`Access key ${key.accessKeyId} has no secret in the state`));
 
     w.write("main.tf", resource(`  adopt = {\n    access_key_id     = "${key.accessKeyId}"\n    secret_access_key = "${key.secretAccessKey}"\n  }\n`));
     const adopt = await w.ok(["apply", "-auto-approve"]);

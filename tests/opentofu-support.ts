@@ -34,12 +34,15 @@ function lookUp(): Tofu | { missing: string } {
   const bin = candidates.find((c) => fs.existsSync(c));
   if (!bin) return { missing: "OpenTofu is not installed: run scripts/opentofu-toolchain.sh (or install `tofu`) to run the OpenTofu suites" };
   if (!fs.existsSync(MIRROR)) return { missing: `the provider's mirror ${path.relative(REPO_ROOT, MIRROR)} is missing: run \`npm run build\`` };
-  const v = spawnSync(bin, ["version"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  const v = spawnSync(bin, ["version"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" } });
   if (v.status !== 0) return { missing: `\`${bin} version\` failed: ${v.stderr || v.error}` };
-  return { bin, version: v.stdout.split("\n")[0] };
+  return { bin, version: /^OpenTofu v\S+/m.exec(v.stdout)?.[0] ?? v.stdout.trim() };
 }
 
 export interface TofuRun { code: number; stdout: string; stderr: string; ms: number }
+
+/** OpenTofu wraps diagnostics at 78 columns: one line, single spaces, for matching sentences. */
+export const flat = (text: string): string => text.replace(/\s+/g, " ");
 
 export interface Workspace {
   dir: string;
