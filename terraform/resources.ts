@@ -8,8 +8,8 @@
  * its default, else the current value where the table keeps it, else unknown on create (a bucket's auto-name is
  * chosen by `check` at apply); output-only attributes are unknown on create and kept from the state otherwise (the
  * secret above all: born once at create, then kept). The core's `diff` decides update vs replace; its `replaces`
- * become `requires_replace`, plus the output-only attributes (planned unknown), so a replacement the core decides
- * without an attribute changing (rotation by age) is still one.
+ * become `requires_replace` (output-only attributes planned unknown), plus `id` when no listed input changes, so a
+ * replacement the core decides without an attribute changing (rotation by age) is still one.
  */
 import { ACCESS_KEY_CORE, BUCKET_CORE, partialCreateOf, type ProviderContext, type ResourceCore } from "./core";
 import { errorDiagnostic, failureDiagnostics, warning, type Diagnostic } from "./diagnostics";
@@ -138,11 +138,10 @@ export async function plan(ctx: ProviderContext, t: ResourceType, prior: Obj | n
   for (const a of attrs) if (a.role !== "input") planned[a.name] = prior[a.name] ?? null;
   if (diff.replaces?.length) {
     const requiresReplace = diff.replaces.map((k) => [snake(k)]);
-    for (const a of attrs) {
-      if (a.role === "input") continue;
-      planned[a.name] = UNKNOWN_TF;
-      requiresReplace.push([a.name]);
-    }
+    for (const a of attrs) if (a.role !== "input") planned[a.name] = UNKNOWN_TF;
+    // OpenTofu replaces only for a listed path whose value changes; when the core replaces with no input changed
+    // (a key due by age), `id` — planned unknown — carries the replacement.
+    if (!requiresReplace.some(([n]) => !sameTf(planned[n] ?? null, prior[n] ?? null))) requiresReplace.push(["id"]);
     return { planned, requiresReplace, diagnostics };
   }
   if (diff.changes) {

@@ -81,7 +81,6 @@ describe("OpenTofu: the environments example plans, applies, rotates, imports an
     const plan = await w.ok(["plan", "-detailed-exitcode", "-var", "key_generation=2"], 2);
     assert.match(plan.stdout, /must be replaced/);
     assert.match(plan.stdout, /rotation_trigger\s+= "1" -> "2" # forces replacement/);
-    assert.match(plan.stdout, /\+\/- create replacement and then destroy/);
 
     // A client keeps using the old key while the apply runs; another watcher notes when the new key exists.
     let applying = true;
@@ -109,6 +108,7 @@ describe("OpenTofu: the environments example plans, applies, rotates, imports an
     assert.ok(uses > 0, "the client ran during the apply");
     assert.ok(newKeySeenAt !== undefined, "the new key appeared during the apply");
     if (firstRefusalAt !== undefined) assert.ok(firstRefusalAt >= newKeySeenAt!, "the old key was refused only after the new key existed");
+    assert.match(plan.stdout, /\+\/- create replacement and then destroy/);
 
     const out = await w.outputs();
     assert.notEqual(out.app_web.staging.access_key_id, oldId);
