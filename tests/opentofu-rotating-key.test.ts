@@ -4,10 +4,11 @@
  * rotation and after it — at no point is there no working key.
  */
 import * as assert from "node:assert/strict";
+import { startOtterStorage, ManualClock, type OtterStorage } from "otterstorage-local";
 import { useEmulator } from "./support/emulator";
 import { skipBecause } from "./support/skip";
 import { tryHead } from "./credentials-support";
-import { exampleFiles, findTofu, workspace, type Tofu, type Workspace } from "./opentofu-support";
+import { exampleFiles, findTofu, flat, workspace, type Tofu, type Workspace } from "./opentofu-support";
 
 const ROOT = `terraform {
   required_providers {
@@ -84,5 +85,43 @@ describe("OpenTofu: the two-slot rotation module never leaves the consumer witho
       key = next;
     }
     await w.ok(["destroy", "-auto-approve", "-var", "generation=3"]);
+  });
+});
+
+describe("OpenTofu: rotate_after_days replaces a key that is due on the service clock", function () {
+  this.timeout(300_000);
+  let tofu: Tofu;
+  let os: OtterStorage | undefined;
+  const clock = new ManualClock();
+
+  before(async function () {
+    const t = findTofu();
+    if ("missing" in t) return skipBecause(this, t.missing);
+    tofu = t;
+    os = await startOtterStorage({ memory: true, clock });
+  });
+  after(async () => os?.stop());
+
+  it("no change while the key is younger than rotate_after_days; once it is older, the plan replaces it and apply issues a new key", async function () {
+    const w = workspace(tofu, "rotate-after-days", {
+      "main.tf": 'terraform {\n  required_providers {\n    otterstorage = { source = "otterstorage/otterstorage" }\n  }\n}\n\nprovider "otterstorage" {}\n\n' +
+        'resource "otterstorage_bucket" "b" {\n  name = "aging-keys"\n}\n\n' +
+        // The S3 endpoint of a clock moved by days refuses signatures made on this machine's clock: no readiness probe.
+        'resource "otterstorage_access_key" "k" {\n  bucket            = otterstorage_bucket.b.name\n  label             = "app-web"\n  rotate_after_days = 30\n  readiness         = { disabled = true }\n\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n\n' +
+        'output "id" {\n  value = otterstorage_access_key.k.access_key_id\n}\n',
+    }, os!);
+    await w.ok(["init"]);
+    await w.ok(["apply", "-auto-approve"]);
+    const first = (await w.outputs()).id as string;
+    clock.advance(29 * 24 * 3600_000);
+    await w.ok(["plan", "-detailed-exitcode"], 0);
+    clock.advance(2 * 24 * 3600_000);
+    const plan = await w.ok(["plan", "-detailed-exitcode"], 2);
+    assert.match(flat(plan.stdout), /otterstorage_access_key\.k must be replaced/);
+    assert.match(flat(plan.stdout), /id = "OTTR\w+" # forces replacement -> \(known after apply\)/);
+    await w.ok(["apply", "-auto-approve"]);
+    assert.notEqual((await w.outputs()).id, first);
+    await w.ok(["plan", "-detailed-exitcode"], 0);
+    await w.ok(["destroy", "-auto-approve"]);
   });
 });
