@@ -21,6 +21,24 @@ export const TEMP_CREDENTIALS_MIN_SECONDS = 900;
 export const TEMP_CREDENTIALS_MAX_SECONDS = 12 * 60 * 60;
 export const LABEL_MAX = 64;
 
+/**
+ * Characters a name shown to people must not hold: C0 and C1 control characters (and DEL), and the bidirectional
+ * formatting characters (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069), which can make the console, a terminal or
+ * a diff show a different text than is stored ("Trojan Source", https://trojansource.codes/).
+ */
+export const UNSAFE_TEXT_RE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** The check as a zod refinement, naming the first offending character (the issue's path names the field). */
+export function plainText<T extends z.ZodString>(schema: T): T {
+  return schema.refine((v) => !UNSAFE_TEXT_RE.test(v), {
+    error: (iss) => {
+      const c = String(iss.input).match(UNSAFE_TEXT_RE)?.[0] ?? "";
+      const code = `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+      return `must not contain control or bidirectional formatting characters (found ${code}); remove it`;
+    },
+  }) as unknown as T;
+}
+
 const isoTime = z.string().datetime({ offset: true }).meta({ description: "RFC 3339 timestamp (UTC)" });
 
 export const BucketName = z
@@ -46,7 +64,7 @@ export const ObjectLock = z
 
 export const LifecycleRule = z
   .strictObject({
-    id: z.string().min(1).max(255),
+    id: plainText(z.string().min(1).max(255)),
     status: z.enum(["Enabled", "Disabled"]).default("Enabled"),
     prefix: z.string().max(1024).default(""),
     expirationDays: z.number().int().min(1).optional(),
@@ -59,11 +77,12 @@ export const LifecycleRule = z
   );
 
 export const BucketTags = z
-  .record(z.string().min(1).max(128).regex(/^[A-Za-z0-9 _.:/=+@-]+$/, "tag keys use letters, digits, spaces and _ . : / = + @ -"), z.string().max(256))
+  .record(z.string().min(1).max(128).regex(/^[A-Za-z0-9 _.:/=+@-]+$/, "tag keys use letters, digits, spaces and _ . : / = + @ -"), plainText(z.string().max(256)))
   .refine((t) => Object.keys(t).length <= 50, "at most 50 tags")
   .meta({ description: "Free-form key/value tags, e.g. environment=production" });
 
-const LifecycleRules = z
+/** A bucket's lifecycle rules (ids unique); the provider's Bucket field table uses this same schema. */
+export const LifecycleRules = z
   .array(LifecycleRule)
   .max(1000)
   .refine((rules) => new Set(rules.map((r) => r.id)).size === rules.length, "rule ids must be unique");

@@ -13,6 +13,7 @@ import { createLogger } from "./log";
 import { FaultConfigError, parseFaults } from "./faults";
 import { parseDays } from "otterstorage-api";
 import { checkRate } from "./control/ratelimit";
+import { DEFAULT_CONTROL_LIMITS } from "./listen";
 
 const USAGE = `Usage: otterstorage-local [options]
 
@@ -24,7 +25,13 @@ Options:
   --control-port <port>   Control API port (default 0 = any free port)
   --s3-port <port>        S3 data plane port (default 0 = any free port)
   --host <host>           Interface to listen on (default 127.0.0.1)
-  --rate-limit <n>        Limit the Control API to n requests per second (429 with Retry-After beyond)
+  --rate-limit <n>        Limit the Control API and console to n requests per second (429 with Retry-After beyond);
+                          requests without the account token (or a console session) share a tenth of it
+  --headers-timeout <s>   Both listeners: a request head must arrive within s seconds (default 20)
+  --idle-timeout <s>      Both listeners: close a connection with no bytes moving for s seconds
+                          (default 120 for S3, 30 for the Control API and console)
+  --max-connections <n>   Each listener: at most n open connections; more are closed on arrival (default 1024)
+  --request-timeout <s>   Control API and console: a whole request must arrive within s seconds (default 30; 0 = none)
   --no-console            Do not serve the web console (default: served at <control URL>/console/)
   --rotation-age-days <n> Console: badge keys older than n days (default 90)
   --unused-days <n>       Console: badge keys unused for more than n days (default 30)
@@ -60,6 +67,10 @@ export function parseCli(argv: string[]) {
         "s3-port": { type: "string" },
         host: { type: "string" },
         "rate-limit": { type: "string" },
+        "headers-timeout": { type: "string" },
+        "idle-timeout": { type: "string" },
+        "max-connections": { type: "string" },
+        "request-timeout": { type: "string" },
         faults: { type: "string" },
         "no-console": { type: "boolean" },
         "rotation-age-days": { type: "string" },
@@ -82,6 +93,30 @@ export function parseCli(argv: string[]) {
     } catch (e) {
       throw new UsageError(`${(e as Error).message.replace(/got '.*'$/, `got '${v["rate-limit"]}'`)}`);
     }
+  }
+  /** Seconds (e.g. 20 or 0.5) as whole milliseconds; `zero` allows 0 (= no limit). */
+  const seconds = (flag: string, zero = false): number | undefined => {
+    const raw = v[flag as "headers-timeout"];
+    if (raw === undefined) return undefined;
+    const ms = /^\d+(\.\d+)?$/.test(raw.trim()) ? Math.round(Number(raw) * 1000) : NaN;
+    if (!Number.isFinite(ms) || ms > 86_400_000 || (ms < 1 && !(zero && ms === 0))) {
+      throw new UsageError(`--${flag} must be a number of seconds${zero ? " >= 0 (0 = no limit)" : " > 0"} and at most 86400 (e.g. 20 or 0.5); got '${raw}'`);
+    }
+    return ms;
+  };
+  const headersTimeoutMs = seconds("headers-timeout");
+  const idleTimeoutMs = seconds("idle-timeout");
+  const requestTimeoutMs = seconds("request-timeout", true);
+  let maxConnections: number | undefined;
+  if (v["max-connections"] !== undefined) {
+    const raw = v["max-connections"].trim();
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1_000_000) throw new UsageError(`--max-connections must be a whole number 1..1000000; got '${v["max-connections"]}'`);
+    maxConnections = Number(raw);
+  }
+  const s3Limits = { headersTimeoutMs, idleTimeoutMs, maxConnections };
+  const controlLimits = { ...s3Limits, requestTimeoutMs };
+  if (requestTimeoutMs && requestTimeoutMs < (headersTimeoutMs ?? DEFAULT_CONTROL_LIMITS.headersTimeoutMs)) {
+    throw new UsageError(`--request-timeout must be 0 or at least the head deadline (--headers-timeout, default ${DEFAULT_CONTROL_LIMITS.headersTimeoutMs / 1000} s)`);
   }
   let faults: ReturnType<typeof parseFaults> | undefined;
   if (v.faults !== undefined) {
@@ -116,6 +151,8 @@ export function parseCli(argv: string[]) {
     s3Port: port("--s3-port", v["s3-port"]),
     host: v.host ?? "127.0.0.1",
     rateLimit,
+    s3Limits,
+    controlLimits,
     faults,
   };
 }
@@ -165,6 +202,8 @@ async function main(): Promise<void> {
       s3Port: cfg.s3Port,
       host: cfg.host,
       rateLimit: cfg.rateLimit,
+      s3Limits: cfg.s3Limits,
+      controlLimits: cfg.controlLimits,
       faults: cfg.faults,
       console: cfg.console,
       log,

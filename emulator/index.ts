@@ -7,7 +7,7 @@
  */
 import { DEFAULT_REGION, IDEMPOTENCY_WINDOW_SECONDS } from "otterstorage-api";
 import { Clock, systemClock } from "./clock";
-import { Logger, silentLogger } from "./log";
+import { Logger, silentLogger, withSecrets } from "./log";
 import { Store } from "./store";
 import { startControlServer } from "./control/server";
 import type { RateLimitOptions } from "./control/ratelimit";
@@ -17,12 +17,15 @@ import { withKeyActivationDelay, type KeyGate } from "./keyDelay";
 import { FaultInjector, FaultOptions, FaultStats, startFaultProxy } from "./faults";
 import { runLifecycleOnce, type LifecycleReport } from "./s3/lifecycle";
 import type { ConsoleOptions } from "./console";
+import type { ListenerLimits } from "./listen";
 
 export { ManualClock, systemClock } from "./clock";
 export type { Clock } from "./clock";
 export { createLogger, silentLogger } from "./log";
 export type { Logger } from "./log";
 export type { ConsoleOptions } from "./console";
+export type { ListenerLimits } from "./listen";
+export { DEFAULT_CONTROL_LIMITS, DEFAULT_S3_LIMITS } from "./listen";
 export { Store } from "./store";
 
 export interface StartOptions {
@@ -41,8 +44,13 @@ export interface StartOptions {
   log?: Logger;
   /** Optional Control API rate limit (429 RateLimited with Retry-After). */
   rateLimit?: RateLimitOptions;
-  /** S3 listener limits against slow-request attacks (emulator/s3/server.ts S3Limits; defaults there). */
+  /** S3 listener limits against slow-request attacks (emulator/listen.ts ListenerLimits; DEFAULT_S3_LIMITS). */
   s3Limits?: S3Limits;
+  /**
+   * The control/console listener's limits, the same kind (head deadline, idle timeout, connection cap) plus a
+   * whole-request deadline (emulator/listen.ts; DEFAULT_CONTROL_LIMITS).
+   */
+  controlLimits?: ListenerLimits;
   /** Region served. Default eu-mad. */
   region?: string;
   /** Test hook (emulator/keyDelay.ts): new keys are refused on the S3 plane for this many real ms after issue. */
@@ -101,7 +109,7 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
   const host = opts.host ?? "127.0.0.1";
   const region = opts.region ?? DEFAULT_REGION;
   const clock = opts.clock ?? systemClock;
-  const log = opts.log ?? silentLogger;
+  let log = opts.log ?? silentLogger;
   const controlPort = checkPort("controlPort", opts.controlPort);
   const s3Port = checkPort("s3Port", opts.s3Port);
   const memory = opts.memory === true || !opts.dataDir;
@@ -123,6 +131,8 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
     if (!TOKEN_RE.test(token)) {
       throw new Error("The account token (token option or OTTERSTORAGE_TOKEN) must be 8 to 512 visible ASCII characters without spaces");
     }
+    // Whatever its shape, the token never reaches a log line (a client may send it in a URL by mistake).
+    if (log !== silentLogger) log = withSecrets(log, [token]);
     store.prune(IDEMPOTENCY_WINDOW_SECONDS * 1000);
     const pruneTimer = setInterval(() => {
       try {
@@ -152,7 +162,7 @@ export async function startOtterStorage(opts: StartOptions = {}): Promise<OtterS
     const s3 = await startS3Server({ store: s3Store, objects, host, port: proxied("s3") ? 0 : s3Port, region, log, limits: opts.s3Limits });
     cleanups.push(() => s3.close());
     const s3Url = await behindFaults("s3", s3.url, s3Port);
-    const control = await startControlServer({ store, objects, token, s3Url, region, host, port: proxied("control") ? 0 : controlPort, log, rateLimit: opts.rateLimit, console: consoleOpts });
+    const control = await startControlServer({ store, objects, token, s3Url, region, host, port: proxied("control") ? 0 : controlPort, log, rateLimit: opts.rateLimit, console: consoleOpts, limits: opts.controlLimits });
     cleanups.push(() => control.close());
     const controlUrl = await behindFaults("control", control.url, controlPort);
 

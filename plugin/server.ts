@@ -13,7 +13,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
-import { functionToken } from "otterstorage-api";
+import { environmentOf, functionToken, s3ClientConfigOf } from "otterstorage-api";
 import { pulumiHowToSet, CONFIG_KEYS } from "../provider/config";
 import { ENV_KEYS, ProviderContext, SETTING_NAMES, type ProviderSettings, type SettingName } from "../provider/context";
 import { OtterStorageError, PartialCreateError } from "../provider/errors";
@@ -148,7 +148,9 @@ export class NativeProviderService {
     const args = receive(req.getArgs()).props;
     try {
       const issued = await issueTemporaryCredentials(this.ctx, args as never);
-      return new provproto.InvokeResponse().setReturn(send(issued as unknown as Props, TEMPORARY_CREDENTIALS_SECRETS));
+      // The ready-to-use forms the schema declares (as the dynamic SDK's getTemporaryCredentials returns them).
+      const result = { ...issued, environment: environmentOf(issued), s3ClientConfig: s3ClientConfigOf(issued) };
+      return new provproto.InvokeResponse().setReturn(send(result, [...TEMPORARY_CREDENTIALS_SECRETS, "environment", "s3ClientConfig"]));
     } catch (e) {
       if (e instanceof OtterStorageError && e.code === "ValidationFailed" && e.operation === "getTemporaryCredentials") {
         const property = /^(\w+)/.exec(e.detail)?.[1] ?? "";

@@ -2,7 +2,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { withDefaults } from "./config";
 import { configRegExp, knownString, knownStringMap, parseUrn, peek } from "./props";
-import { BUCKET_TYPE } from "./tokens";
+import { isBucket } from "./tokens";
 
 const DEFAULTS = {
   productionNamePattern: "(^|[^a-z0-9])(prod|production|prd|live)([^a-z0-9]|$)",
@@ -25,7 +25,7 @@ export const productionBucketProtected: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, reportViolation) => {
-    if (args.type !== BUCKET_TYPE) return;
+    if (!isBucket(args.type)) return;
     const cfg = withDefaults(args, DEFAULTS);
     const why = productionReason(args.props, args.name, parseUrn(args.urn).stack, cfg);
     if (!why) return;

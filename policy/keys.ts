@@ -5,7 +5,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { withDefaults } from "./config";
 import { configRegExp, knownString, peek, underComponent } from "./props";
-import { ACCESS_KEY_TYPE, ROTATING_COMPONENT_TYPES, ROTATION_INPUT_PROPS, ROTATION_SCHEDULE_PROPS, SECRET_OUTPUT, SLOT_LABEL_SUFFIX } from "./tokens";
+import { isAccessKey, ROTATING_COMPONENT_TYPES, ROTATION_INPUT_PROPS, ROTATION_SCHEDULE_PROPS, SECRET_OUTPUT, SLOT_LABEL_SUFFIX } from "./tokens";
 
 export const accessKeyLabelled: ResourceValidationPolicy = {
   name: "otterstorage-access-key-labelled",
@@ -22,7 +22,7 @@ export const accessKeyLabelled: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, reportViolation) => {
-    if (args.type !== ACCESS_KEY_TYPE) return;
+    if (!isAccessKey(args.type)) return;
     const cfg = withDefaults(args, { labelPattern: "" });
     const label = args.props.label;
     if (typeof label !== "string" || label.trim() === "") {
@@ -53,7 +53,7 @@ export const accessKeyLabelSpecific: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, reportViolation) => {
-    if (args.type !== ACCESS_KEY_TYPE) return;
+    if (!isAccessKey(args.type)) return;
     const cfg = withDefaults(args, { genericLabels: GENERIC_LABELS });
     const label = knownString(args.props, "label"); // absent or unknown: the labelled policy speaks for it
     if (label === undefined) return;
@@ -71,7 +71,7 @@ export const secretAccessKeyIsSecret: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "critical",
   validateResource: (args, reportViolation) => {
-    if (args.type !== ACCESS_KEY_TYPE) return;
+    if (!isAccessKey(args.type)) return;
     if (!args.opts.additionalSecretOutputs.includes(SECRET_OUTPUT)) {
       reportViolation(
         `Access key "${args.name}" does not list ${SECRET_OUTPUT} in additionalSecretOutputs, so its secret would be stored in plain text in the state. ` +
@@ -93,7 +93,7 @@ export const accessKeyRotation: ResourceValidationPolicy = {
   },
   validateResource: (args, reportViolation) => {
     const isComponent = ROTATING_COMPONENT_TYPES.includes(args.type);
-    if (args.type !== ACCESS_KEY_TYPE && !isComponent) return;
+    if (!isAccessKey(args.type) && !isComponent) return;
     const { maxRotationDays } = withDefaults(args, { maxRotationDays: 90 });
     const days = ROTATION_SCHEDULE_PROPS.map((p) => ({ prop: p, v: peek(args.props, p) })).find((x) => !x.v.known || (x.v.value !== undefined && x.v.value !== null));
     if (days && days.v.known) {

@@ -6,7 +6,7 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { withDefaults } from "./config";
 import { ENVIRONMENT_DEFAULTS, ENVIRONMENT_SCHEMA, environmentFromTags, environmentsIn } from "./environments";
 import { knownString, knownStringMap, parseUrn, underComponent } from "./props";
-import { ACCESS_KEY_TYPE, BUCKET_TYPE, ROTATING_COMPONENT_TYPES, SLOT_LABEL_SUFFIX } from "./tokens";
+import { isAccessKey, isBucket, ROTATING_COMPONENT_TYPES, SLOT_LABEL_SUFFIX } from "./tokens";
 
 export interface BucketGroup {
   /** Stable identity: the Bucket resource's URN, or `external:<name>` for a bucket this stack does not manage. */
@@ -21,16 +21,16 @@ export function keysByBucket(resources: PolicyResource[]): BucketGroup[] {
   const groups = new Map<string, BucketGroup>();
   const bucketByName = new Map<string, PolicyResource>();
   for (const r of resources) {
-    if (r.type !== BUCKET_TYPE) continue;
+    if (!isBucket(r.type)) continue;
     const name = knownString(r.props, "name");
     if (name) bucketByName.set(name, r);
     groups.set(r.urn, { id: r.urn, display: name ?? r.name, bucket: r, keys: [] });
   }
   for (const k of resources) {
-    if (k.type !== ACCESS_KEY_TYPE) continue;
-    const viaInput = (k.propertyDependencies["bucket"] ?? []).find((d) => d.type === BUCKET_TYPE);
+    if (!isAccessKey(k.type)) continue;
+    const viaInput = (k.propertyDependencies["bucket"] ?? []).find((d) => isBucket(d.type));
     const name = knownString(k.props, "bucket");
-    const viaDeps = k.dependencies.filter((d) => d.type === BUCKET_TYPE);
+    const viaDeps = k.dependencies.filter((d) => isBucket(d.type));
     const bucket = viaInput ?? (name ? bucketByName.get(name) : undefined) ?? (viaDeps.length === 1 ? viaDeps[0] : undefined);
     const id = bucket ? bucket.urn : name ? `external:${name}` : undefined;
     if (!id) continue;

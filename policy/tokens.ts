@@ -1,14 +1,26 @@
 /**
  * What the pack recognises, in one place. Dynamic resources have no `__pulumiType` on their class, so
- * `validateResourceOfType` cannot be used; the policies compare `args.type` with these tokens
+ * `validateResourceOfType` cannot be used; the policies ask `isBucket(args.type)` / `isAccessKey(args.type)`
  * (node_modules/@pulumi/policy/policy.d.ts, validateResourceOfType). A renamed rotation input or component type
  * is a one-line change here.
+ *
+ * Each resource has two tokens: the dynamic provider's (`pulumi-nodejs:dynamic/otterstorage:<Type>`, the SDK
+ * classes) and the native plugin's (`otterstorage:index:<Type>`, the generated SDKs and YAML). Both carry the same
+ * inputs and outputs, so every policy applies to both.
  */
-export const BUCKET_TYPE = "pulumi-nodejs:dynamic/otterstorage:Bucket";
-export const ACCESS_KEY_TYPE = "pulumi-nodejs:dynamic/otterstorage:AccessKey";
+import { dynamicToken, isTypeOf, nativeToken } from "otterstorage-api";
 
-/** Components that own a rotation schedule for the keys they create (the two-slot rotating key). */
-export const ROTATING_COMPONENT_TYPES: readonly string[] = ["otterstorage:index:RotatingAccessKey"];
+export const BUCKET_TYPES: readonly string[] = [dynamicToken("Bucket"), nativeToken("Bucket")];
+export const ACCESS_KEY_TYPES: readonly string[] = [dynamicToken("AccessKey"), nativeToken("AccessKey")];
+
+export const isBucket = (type: string): boolean => isTypeOf(type, "Bucket");
+export const isAccessKey = (type: string): boolean => isTypeOf(type, "AccessKey");
+
+/**
+ * What owns a rotation schedule for the keys it makes: the two-slot rotating key (the dynamic SDK's component and
+ * the native plugin's resource share the token).
+ */
+export const ROTATING_COMPONENT_TYPES: readonly string[] = [nativeToken("RotatingAccessKey")];
 
 /** The two-slot component labels its keys `<label>/a` and `<label>/b`; both are one integration. */
 export const SLOT_LABEL_SUFFIX = /\/[ab]$/;
@@ -23,5 +35,5 @@ export const ROTATION_INPUT_PROPS: readonly string[] = ["rotateAfterDays", "rota
 export const SECRET_OUTPUT = "secretAccessKey";
 
 export function isOtterStorageType(type: string): boolean {
-  return type === BUCKET_TYPE || type === ACCESS_KEY_TYPE || ROTATING_COMPONENT_TYPES.includes(type) || type.startsWith("otterstorage:");
+  return isBucket(type) || isAccessKey(type) || ROTATING_COMPONENT_TYPES.includes(type) || type.startsWith("otterstorage:");
 }

@@ -13,7 +13,7 @@ import { AdoptInput, ProfileName, Readiness, RotateAfterDays } from "./inputSche
 
 export const ACCESS_KEY = defineResource({
   name: "AccessKey",
-  description: "A labelled access key for one bucket. Resource id = accessKeyId. Registered as pulumi-nodejs:dynamic/otterstorage:AccessKey.",
+  description: `A labelled access key for one bucket. Resource id = accessKeyId. Type ${api.nativeToken("AccessKey")} in the native plugin; ${api.dynamicToken("AccessKey")} through the dynamic provider.`,
   replaces: "issues a new key first and then revokes the old one",
   inputs: {
     bucket: input(api.BucketName, {

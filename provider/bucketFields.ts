@@ -9,7 +9,7 @@ import { asGiven, asReported, defineResource, input, InputsOf, output, OutputsOf
 
 export const BUCKET = defineResource({
   name: "Bucket",
-  description: "An OtterStorage bucket. Resource id = bucket name. Registered as pulumi-nodejs:dynamic/otterstorage:Bucket.",
+  description: `An OtterStorage bucket. Resource id = bucket name. Type ${api.nativeToken("Bucket")} in the native plugin; ${api.dynamicToken("Bucket")} through the dynamic provider.`,
   replaces: "replaces the bucket",
   inputs: {
     name: input(api.BucketName, {
@@ -55,7 +55,7 @@ export const BUCKET = defineResource({
       change: "in-place",
       output: asReported(api.Bucket.shape.legalHold),
     }),
-    lifecycleRules: input(z.array(api.LifecycleRule).max(1000).refine((r) => new Set(r.map((x) => x.id)).size === r.length, "rule ids must be unique"), {
+    lifecycleRules: input(api.LifecycleRules, {
       description: "Lifecycle rules (expiry of objects, noncurrent versions, incomplete uploads).",
       default: [],
       change: "in-place",

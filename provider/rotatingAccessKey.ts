@@ -61,10 +61,15 @@ export interface RotatingAccessKeyOutputs {
   slots: Partial<Record<Slot, SlotKey>>;
   current: SlotCredentials;
   previous?: SlotCredentials;
+  /** Ready-to-use forms of `current` (api/forms.ts, as the dynamic component's outputs). */
+  environment: api.EnvironmentMap;
+  s3ClientConfig: api.S3ClientConfig;
+  awsProfile: api.AwsProfile;
+  rcloneRemote: string;
 }
 
 /** Outputs holding secrets: every slot's key, and the two views of them. */
-export const ROTATING_ACCESS_KEY_SECRETS = ["slots", "current", "previous"] as const;
+export const ROTATING_ACCESS_KEY_SECRETS = ["slots", "current", "previous", "environment", "s3ClientConfig", "awsProfile", "rcloneRemote"] as const;
 
 /**
  * Validates, then settles the generation: the schedule's (`desired`, on the service clock read once per run when
@@ -172,6 +177,8 @@ function outputsOf(inputs: RotatingAccessKeyInputs, plan: ReturnType<typeof slot
     const k = slots[s];
     return k && { slot: s, accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey, bucket: inputs.bucket, endpoint: k.endpoint, region: k.region, createdAt: k.createdAt };
   };
+  const current = view(plan.current)!;
+  const profile = inputs.profileName ?? api.DEFAULT_PROFILE_NAME;
   return plain({
     bucket: inputs.bucket,
     label: inputs.label ?? undefined,
@@ -185,8 +192,12 @@ function outputsOf(inputs: RotatingAccessKeyInputs, plan: ReturnType<typeof slot
     generation: plan.generation,
     currentSlot: plan.current,
     slots,
-    current: view(plan.current)!,
+    current,
     previous: view(plan.previous),
+    environment: api.environmentOf(current),
+    s3ClientConfig: api.s3ClientConfigOf(current),
+    awsProfile: api.awsProfileOf(current, profile),
+    rcloneRemote: api.rcloneRemoteOf(current, profile),
   });
 }
 

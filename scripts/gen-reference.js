@@ -29,7 +29,7 @@ function render(schema) {
   const out = [];
   for (const [token, r] of Object.entries(schema.resources)) {
     const name = token.split(":").pop();
-    out.push(`### ${name}`, "", oneLine(r.description).split(". ")[0].replace(/\.?$/, "."), "");
+    out.push(`### ${name}${r.isComponent ? " (component)" : ""}`, "", oneLine(r.description).split(". ")[0].replace(/\.?$/, "."), "");
     out.push("| input | type | required | description |", "| --- | --- | --- | --- |");
     const req = new Set(r.requiredInputs || []);
     for (const [k, p] of Object.entries(r.inputProperties || {})) {
@@ -43,10 +43,20 @@ function render(schema) {
     }
     const echoed = [...inputs].filter((k) => k in (r.properties || {}));
     const notEchoed = [...inputs].filter((k) => !(k in (r.properties || {})));
-    out.push("", `Inputs also available as outputs: ${echoed.map((k) => "`" + k + "`").join(", ")}.` +
+    if (r.isComponent) out.push("", "A component resource: its outputs are computed from the AccessKey children it creates.", "");
+    else out.push("", `Inputs also available as outputs: ${echoed.map((k) => "`" + k + "`").join(", ")}.` +
       (notEchoed.length ? ` Never echoed into outputs: ${notEchoed.map((k) => "`" + k + "`").join(", ")}.` : ""), "");
   }
-  out.push("Provider configuration (stack config `otterstorage:<name>`, or the environment variable named):", "");
+  for (const [token, f] of Object.entries(schema.functions || {})) {
+    out.push(`### ${token.split(":").pop()} (function)`, "", oneLine(f.description).split(". ")[0].replace(/\.?$/, "."), "");
+    out.push("| input | type | required | description |", "| --- | --- | --- | --- |");
+    const req = new Set(f.inputs.required || []);
+    for (const [k, p] of Object.entries(f.inputs.properties)) out.push(`| \`${k}\` | ${typeOf(p, schema)} | ${req.has(k) ? "yes" : ""} | ${oneLine(p.description)} |`);
+    out.push("", "| output | type | description |", "| --- | --- | --- |");
+    for (const [k, p] of Object.entries(f.outputs.properties)) out.push(`| \`${k}\` | ${typeOf(p, schema)}${p.secret ? " (secret)" : ""} | ${oneLine(p.description)} |`);
+    out.push("");
+  }
+  out.push("Provider configuration (stack config `otterstorage:<name>`, the arguments of an explicit `Provider`, or the environment variable named):", "");
   out.push("| config | description |", "| --- | --- |");
   for (const [k, p] of Object.entries(schema.config.variables)) out.push(`| \`otterstorage:${k}\`${p.secret ? " (secret)" : ""} | ${oneLine(p.description)} |`);
   return out.join("\n");

@@ -25,6 +25,10 @@ const DEFAULT_ENDPOINT = "http://127.0.0.1:7480";
 /** For the local dev stack only: it protects nothing but this machine's throw-away state. */
 const DEFAULT_PASSPHRASE = "otterstorage-local-dev";
 const MIN_CLI = [3, 139]; // `configure` for dynamic providers (https://github.com/pulumi/pulumi/pull/17697)
+/** Runs an executable given to --policy-pack directly as the analyzer (https://github.com/pulumi/pulumi/pull/24052). */
+const EXE_ANALYZER_CLI = [3, 255];
+/** The executable analyzer a policy pack folder of this repository ships (docs/policy-pack.md). */
+const ANALYZER_LAUNCHER = "pulumi-analyzer-otterstorage";
 
 const INSTALL_HINT = `npm run up needs the Pulumi CLI, and \`pulumi\` is not on your PATH (nor in .tools/pulumi/bin).
 
@@ -99,6 +103,35 @@ function pulumiVersion() {
   }
   const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(r.stdout || "");
   return m ? m.slice(1).map(Number) : [0, 0, 0];
+}
+
+const atLeast = (v, min) => v[0] > min[0] || (v[0] === min[0] && v[1] >= min[1]);
+
+/**
+ * `--policy-pack <folder>` naming a pack folder that ships ANALYZER_LAUNCHER (this repository's policy/) becomes the
+ * launcher's absolute path when the CLI runs executable analyzers: a folder would go through the language host's
+ * RunPlugin, which older Node hosts (the toolchain's v3.68.0) refuse. Paths are taken relative to where
+ * `npm run up` was typed (INIT_CWD, which npm sets; else this process's directory), as the user meant them.
+ */
+function policyPackArgs(args, version) {
+  if (!atLeast(version, EXE_ANALYZER_CLI)) return args;
+  const base = process.env.INIT_CWD || process.cwd();
+  const launcherFor = (value) => {
+    const dir = path.resolve(base, value);
+    const launcher = path.join(dir, ANALYZER_LAUNCHER);
+    return fs.existsSync(dir) && fs.statSync(dir).isDirectory() && fs.existsSync(launcher) ? launcher : undefined;
+  };
+  const out = [...args];
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] === "--policy-pack" && i + 1 < out.length) {
+      const launcher = launcherFor(out[i + 1]);
+      if (launcher) out[++i] = launcher;
+    } else if (out[i].startsWith("--policy-pack=")) {
+      const launcher = launcherFor(out[i].slice("--policy-pack=".length));
+      if (launcher) out[i] = `--policy-pack=${launcher}`;
+    }
+  }
+  return out;
 }
 
 function buildIfStale(projectDir) {
@@ -238,11 +271,15 @@ async function main() {
     process.stderr.write(`npm run up: ${e.message}\n\n${USAGE}`);
     return 2;
   }
-  if (version[0] < MIN_CLI[0] || (version[0] === MIN_CLI[0] && version[1] < MIN_CLI[1])) {
+  if (!atLeast(version, MIN_CLI)) {
     console.warn(`Warning: Pulumi CLI ${version.join(".")} is older than ${MIN_CLI.join(".")}; the provider needs ${MIN_CLI.join(".")}+ to receive stack config. Upgrade: https://www.pulumi.com/docs/install/`);
   }
 
   buildIfStale(o.cwd);
+  const pulumiArgs = policyPackArgs(o.pulumiArgs, version);
+  for (let i = 0; i < pulumiArgs.length; i++) {
+    if (pulumiArgs[i] !== o.pulumiArgs[i]) console.log(`Policy pack: ${path.relative(process.env.INIT_CWD || process.cwd(), pulumiArgs[i].replace(/^--policy-pack=/, ""))} (the pack's executable analyzer)`);
+  }
 
   const env = { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" };
   if (PULUMI.dir) env.PATH = [PULUMI.dir, process.env.PATH].filter(Boolean).join(path.delimiter);
@@ -291,7 +328,7 @@ async function main() {
   process.on("SIGINT", onSigint);
   try {
     let code = await pulumi(["stack", "select", o.stack, "--create", "--secrets-provider", "passphrase", "--non-interactive"], o.cwd, env);
-    if (code === 0 && !interrupted) code = await pulumi(["up", "--yes", "--stack", o.stack, ...o.pulumiArgs], o.cwd, env);
+    if (code === 0 && !interrupted) code = await pulumi(["up", "--yes", "--stack", o.stack, ...pulumiArgs], o.cwd, env);
     if (code === 0) {
       const custom = env.PULUMI_CONFIG_PASSPHRASE !== DEFAULT_PASSPHRASE;
       console.log(

@@ -93,7 +93,7 @@ describe("console in a real browser (chromium via playwright-core)", function ()
     await p.getByRole("button", { name: "Sign in" }).click();
   };
 
-  it("sign in -> create bucket -> Access keys -> create key ci-deploy -> secret shown once -> works with the AWS CLI -> reload hides it -> revoke -> refused by S3", async () => {
+  it("sign in -> create bucket -> Access keys -> Create access key -> label ci-deploy -> Create -> secret shown once -> works with the AWS CLI -> reload hides it -> revoke -> refused by S3", async () => {
     await page.goto(svc.consoleUrl!);
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     await shot("sign-in");
@@ -121,8 +121,16 @@ describe("console in a real browser (chromium via playwright-core)", function ()
     const tab = page.getByRole("navigation", { name: "Bucket sections" }).getByRole("link", { name: "Access keys" });
     assert.equal(await tab.getAttribute("aria-current"), "page", "Access keys is the first, current tab");
     await tab.click();
-    await page.getByLabel("Label (optional)").fill("ci-deploy");
+    // The OtterStorage guide's order: Access keys tab -> "Create access key" -> optionally a label -> the pair.
+    // The button starts the flow and issues nothing by itself.
     await page.getByRole("button", { name: "Create access key" }).click();
+    await page.getByRole("heading", { name: "Create access key" }).waitFor();
+    assert.equal((await control(svc).get("/v1/buckets/console-demo/access-keys")).body.accessKeys.length, 0, "clicking Create access key alone issues no key");
+    const labelField = page.getByLabel("Label (optional)");
+    assert.match((await labelField.getAttribute("placeholder")) ?? "", /backups-restic.*ci-deploy/, "the guide's examples");
+    await shot("create-access-key");
+    await labelField.fill("ci-deploy");
+    await page.getByRole("button", { name: "Create", exact: true }).click();
 
     const panel = page.getByRole("region", { name: /Access key created/ });
     await panel.waitFor();
@@ -150,6 +158,8 @@ describe("console in a real browser (chromium via playwright-core)", function ()
     assert.match(await keyRow.innerText(), new RegExp(id));
     const oldRow = page.getByRole("row", { name: /backups-restic/ });
     assert.equal(await oldRow.count(), 0, "the other bucket's keys are not listed here");
+    const issued = (await control(svc).get("/v1/buckets/console-demo/access-keys")).body.accessKeys;
+    assert.deepEqual(issued.map((k: { label: string | null }) => k.label), ["ci-deploy"], "a user following the guide ends with one key, labelled");
 
     if (hasAws) {
       const env = awsEnv({ accessKeyId: id, secretAccessKey: secret });
@@ -213,8 +223,9 @@ describe("console in a real browser (chromium via playwright-core)", function ()
   it("a 65-character label shows the Control API's error next to the field, and issues nothing", async () => {
     await page.goto(`${svc.consoleUrl}buckets/console-demo`);
     const before = (await control(svc).get("/v1/buckets/console-demo/access-keys")).body.accessKeys.length;
-    await page.getByLabel("Label (optional)").fill("a".repeat(65));
     await page.getByRole("button", { name: "Create access key" }).click();
+    await page.getByLabel("Label (optional)").fill("a".repeat(65));
+    await page.getByRole("button", { name: "Create", exact: true }).click();
     const field = page.getByLabel("Label (optional)");
     await page.getByText("Label: must be at most 64 characters").waitFor();
     assert.equal(await field.getAttribute("aria-invalid"), "true");
@@ -251,7 +262,8 @@ describe("console in a real browser (chromium via playwright-core)", function ()
 
   it("re-posting a Create access key form (a reload of its answer) issues no second key and shows no secret", async () => {
     await page.goto(`${svc.consoleUrl}buckets/console-demo`);
-    const form = page.locator("form", { has: page.getByRole("button", { name: "Create access key" }) });
+    await page.getByRole("button", { name: "Create access key" }).click();
+    const form = page.locator("form", { has: page.getByRole("button", { name: "Create", exact: true }) });
     const fields = { _csrf: await form.locator('input[name="_csrf"]').inputValue(), _once: await form.locator('input[name="_once"]').inputValue(), label: "twice" };
     const first = await page.request.post(`${svc.consoleUrl}buckets/console-demo/keys`, { form: fields, maxRedirects: 0 });
     assert.equal(first.status(), 201);
@@ -292,6 +304,7 @@ describe("console in a real browser (chromium via playwright-core)", function ()
     // Under legal hold the Control API refuses new keys; the console shows its wording.
     await page.getByRole("link", { name: "Access keys" }).click();
     await page.getByRole("button", { name: "Create access key" }).click();
+    await page.getByRole("button", { name: "Create", exact: true }).click();
     await page.getByRole("alert").filter({ hasText: /legal hold/i }).waitFor();
 
     await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Keys" }).click();

@@ -17,12 +17,13 @@ describe("console over HTTP", () => {
 
   const session = () => consoleSession(base(), svc().token);
 
-  it("the html template escapes every interpolated value, nested templates and raw() excepted", () => {
+  it("the html template escapes every interpolated value (and makes control and bidi characters visible), nested templates and raw() excepted", () => {
     assert.equal(escapeHtml(`<a href="x" onclick='y'>&</a>`), "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
     const evil = `"><script>alert(1)</script>`;
     assert.equal(html`<input value="${evil}">`.text, `<input value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">`);
     assert.equal(html`<ul>${["<b>", html`<li>${"&"}</li>`]}</ul>`.text, "<ul>&lt;b&gt;<li>&amp;</li></ul>");
     assert.equal(html`${null}${undefined}${false}${0}${raw("<br>")}`.text, "0<br>");
+    assert.equal(html`<td>${"tmp/\u202Egpj.exe\u0007"}</td><pre>${"a\tb\nc"}</pre>`.text, "<td>tmp/\u27e8U+202E\u27e9gpj.exe\u27e8U+0007\u27e9</td><pre>a\tb\nc</pre>", "bidi and control characters are shown, tab and newline kept");
   });
 
   it("user input echoed in a page is escaped (the Keys page's bad threshold)", async () => {
@@ -34,12 +35,43 @@ describe("console over HTTP", () => {
     assert.ok(text.includes("got &#39;&lt;img src=x onerror=alert(1)&gt;&#39;"));
   });
 
+  it("Create access key in the guide's order: the tab's button is a GET that issues nothing; its page asks for the label, and Create issues a labelled key once", async () => {
+    const api = control(svc());
+    await api.post("/v1/buckets", { name: "guide-order" });
+    const { cookie } = await session();
+    const tab = await (await fetch(`${base()}buckets/guide-order`, { headers: { cookie } })).text();
+    assert.match(tab, /<form method="get" action="\/console\/buckets\/guide-order\/keys\/new" class="inline">\s*<button type="submit">Create access key<\/button>/);
+    assert.doesNotMatch(tab, /name="label" value=""/, "no label field on the tab: the button starts the flow");
+    const form = await fetch(`${base()}buckets/guide-order/keys/new`, { headers: { cookie } });
+    assert.equal(form.status, 200);
+    assert.equal(form.headers.get("cache-control"), "no-store");
+    const text = await form.text();
+    assert.equal((await api.get("/v1/buckets/guide-order/access-keys")).body.accessKeys.length, 0, "opening the form issues nothing");
+    assert.match(text, /placeholder="e\.g\. backups-restic or ci-deploy"/);
+    const fields = { _csrf: /name="_csrf" value="([^"]+)"/.exec(text)![1], _once: /name="_once" value="([^"]+)"/.exec(text)![1] };
+    const bad = await fetch(`${base()}buckets/guide-order/keys`, { method: "POST", headers: { cookie }, body: new URLSearchParams({ ...fields, label: "-bad" }), redirect: "manual" });
+    assert.equal(bad.status, 400);
+    const badText = await bad.text();
+    assert.match(badText, /<h2 id="create-heading">Create access key<\/h2>/, "the error is shown on the form, with the value kept");
+    assert.match(badText, /name="label" value="-bad"/);
+    const fresh = { ...fields, _once: /name="_once" value="([^"]+)"/.exec(badText)![1] };
+    const created = await fetch(`${base()}buckets/guide-order/keys`, { method: "POST", headers: { cookie }, body: new URLSearchParams({ ...fresh, label: "backups-restic" }), redirect: "manual" });
+    assert.equal(created.status, 201);
+    assert.equal(created.headers.get("cache-control"), "no-store");
+    assert.match(await created.text(), /Access key created \(backups-restic\)/);
+    const again = await fetch(`${base()}buckets/guide-order/keys`, { method: "POST", headers: { cookie }, body: new URLSearchParams({ ...fresh, label: "backups-restic" }), redirect: "manual" });
+    assert.equal(again.status, 303, "a re-post issues nothing");
+    const noCsrf = await fetch(`${base()}buckets/guide-order/keys`, { method: "POST", headers: { cookie }, body: new URLSearchParams({ _once: "x".repeat(30), label: "sneaky" }), redirect: "manual" });
+    assert.equal(noCsrf.status, 403);
+    assert.deepEqual((await api.get("/v1/buckets/guide-order/access-keys")).body.accessKeys.map((k: { label: string }) => k.label), ["backups-restic"]);
+  });
+
   it("pages carry no-store, a strict CSP and anti-framing headers; signed-out pages redirect to sign-in", async () => {
     const r = await fetch(`${base()}sign-in`);
     assert.equal(r.headers.get("cache-control"), "no-store");
     assert.match(r.headers.get("content-security-policy")!, /default-src 'none'.*script-src 'self'.*frame-ancestors 'none'/);
     assert.equal(r.headers.get("x-frame-options"), "DENY");
-    for (const path of ["", "keys", "buckets/new", "buckets/x", "buckets/x/settings"]) {
+    for (const path of ["", "keys", "buckets/new", "buckets/x", "buckets/x/keys/new", "buckets/x/settings"]) {
       const g = await fetch(`${base()}${path}`, { redirect: "manual" });
       assert.equal(g.status, 303, path);
       assert.equal(g.headers.get("location"), "/console/sign-in", path);

@@ -9,10 +9,11 @@ import { ROOT } from "./examples-harness";
  * must type-check on their own, importing "pulumi-otterstorage" as a user's program does (here: the build's
  * mirror in node_modules).
  */
-const EXAMPLES = fs.readdirSync(path.join(ROOT, "examples")).filter((d) => fs.existsSync(path.join(ROOT, "examples", d, "Pulumi.yaml")));
+/** The TypeScript examples: Pulumi projects whose runtime is nodejs (examples/yaml, python and go run under tests/engine-native). */
+const EXAMPLES = fs.readdirSync(path.join(ROOT, "examples")).filter((d) => /^runtime: nodejs$/m.test(fs.existsSync(path.join(ROOT, "examples", d, "Pulumi.yaml")) ? fs.readFileSync(path.join(ROOT, "examples", d, "Pulumi.yaml"), "utf8") : ""));
 
 describe("examples type-check with their own tsconfig", () => {
-  it("finds the three examples", () => {
+  it("finds the three TypeScript examples", () => {
     assert.deepEqual([...EXAMPLES].sort(), ["ci-pipeline", "environments", "restic-backups"]);
   });
 

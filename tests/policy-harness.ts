@@ -164,19 +164,28 @@ export interface PackServer {
   analyze(r: Res): Promise<Diag[]>;
   analyzeStack(rs: Res[]): Promise<Diag[]>;
   info(): Promise<analyzerpb.AnalyzerInfo>;
+  /** The engine's ConfigureStack call (organization, project, stack, dry run, stack config). */
+  configureStack(s: { organization: string; project: string; stack: string; dryRun: boolean; config: Record<string, string> }): Promise<void>;
+  /** The process the port came from (the launcher's node when started through it). */
+  pid: number;
   stop(): Promise<void>;
 }
+
+/** The executable analyzer `pulumi preview --policy-pack policy/pulumi-analyzer-otterstorage` runs. */
+export const LAUNCHER = path.resolve(__dirname, "..", "..", "policy", "pulumi-analyzer-otterstorage");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
 /**
  * Starts the pack as `pulumi preview --policy-pack policy/` does: @pulumi/pulumi's run-policy-pack on the
  * TypeScript source (ts-node with policy/tsconfig.json, type-checked), the pack folder as working directory, and
- * connects to the port it prints.
+ * connects to the port it prints. With `launcher`, as `--policy-pack policy/pulumi-analyzer-otterstorage` does:
+ * the executable itself, in `cwd` (the program's folder), with the engine's address as its only argument.
  */
-export async function startPackServer(): Promise<PackServer> {
-  const args = [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."];
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: path.join(ROOT, "policy"), stdio: ["ignore", "pipe", "pipe"] });
+export async function startPackServer(opts: { launcher?: boolean; cwd?: string } = {}): Promise<PackServer> {
+  const child: ChildProcess = opts.launcher
+    ? spawn(LAUNCHER, ["127.0.0.1:0"], { cwd: opts.cwd ?? ROOT, stdio: ["ignore", "pipe", "pipe"] })
+    : spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."], { cwd: path.join(ROOT, "policy"), stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   const port = await new Promise<number>((resolve, reject) => {
@@ -208,6 +217,16 @@ export async function startPackServer(): Promise<PackServer> {
     analyze: async (r) => diagnostics(await unary(client.analyze, analyzeRequest(r))),
     analyzeStack: async (rs) => diagnostics(await unary(client.analyzeStack, analyzeStackRequest(rs))),
     info: () => unary(client.getAnalyzerInfo, new Empty()),
+    async configureStack(c) {
+      const req = new analyzerpb.AnalyzerStackConfigureRequest();
+      req.setOrganization(c.organization);
+      req.setProject(c.project);
+      req.setStack(c.stack);
+      req.setDryRun(c.dryRun);
+      for (const [k, v] of Object.entries(c.config)) req.getConfigMap().set(k, v);
+      await unary(client.configureStack, req);
+    },
+    pid: child.pid!,
     async stop() {
       client.close();
       if (child.exitCode === null) {

@@ -202,6 +202,42 @@ describe("policy pack: endpoints", () => {
   });
 });
 
+describe("policy pack: the native plugin's resources (otterstorage:index:Bucket, …:AccessKey)", () => {
+  const nativeBucket = (...a: Parameters<typeof bucket>): Res => ({ ...bucket(...a), type: "otterstorage:index:Bucket" });
+  const nativeKey = (...a: Parameters<typeof key>): Res => ({ ...key(...a), type: "otterstorage:index:AccessKey" });
+
+  it("passes a compliant stack of native resources, and holds their keys to the same policies as the SDK's", async () => {
+    const b = nativeBucket("assets-dev", { tags: { environment: "dev" } });
+    assert.deepEqual(await analyzeAll([b, nativeKey("app-web", b), nativeKey("ci-deploy", b)]), []);
+    const unlabelled = only(await analyze(nativeKey("k1", b, { label: undefined })), "otterstorage-access-key-labelled");
+    assert.deepEqual(unlabelled.map((d) => d.level), ["mandatory"]);
+    const late = only(await analyze(nativeKey("k1", b, { rotateAfterDays: 120 })), "otterstorage-access-key-rotation");
+    assert.match(late[0].message, /rotateAfterDays is 120, more than the allowed 90 days/);
+  });
+
+  it("finds a native key's native bucket for the stack policies, and requires a native production bucket to be protected", async () => {
+    const b = nativeBucket("assets");
+    const dup = only(await analyzeStack([b, nativeKey("web-1", b, { label: "app-web" }), nativeKey("web-2", b, { label: "app-web" })]), "otterstorage-one-key-per-integration");
+    assert.equal(dup.length, 1);
+    assert.match(dup[0].message, /Bucket "assets" has 2 access keys labelled "app-web"/);
+    const prod = only(await analyze(nativeBucket("prod-assets")), "otterstorage-production-bucket-protected");
+    assert.deepEqual(prod.map((d) => d.level), ["mandatory"]);
+  });
+
+  it("treats the slots of a native RotatingAccessKey as one scheduled integration", async () => {
+    const b = nativeBucket("assets");
+    const comp: Res = { type: "otterstorage:index:RotatingAccessKey", name: "app", props: {} };
+    const slot = (s: string): Res => {
+      const k = nativeKey(`app-${s}`, b, { label: `app-web/${s}`, rotateAfterDays: undefined }, { parent: urnOf(comp) });
+      k.urn = `urn:pulumi:dev::quickstart::otterstorage:index:RotatingAccessKey$otterstorage:index:AccessKey::app-${s}`;
+      return k;
+    };
+    const stack = [b, comp, slot("a"), slot("b")];
+    assert.deepEqual(only(await analyzeStack(stack), "otterstorage-one-key-per-integration"), []);
+    assert.deepEqual(only(await analyze(stack[2]), "otterstorage-access-key-rotation"), []);
+  });
+});
+
 describe("policy pack: docs/policy-pack.md", () => {
   it("lists every policy with its default level, and nothing else", () => {
     const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "policy-pack.md"), "utf8");

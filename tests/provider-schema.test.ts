@@ -75,21 +75,61 @@ describe("schema.json (Pulumi package schema)", () => {
     assert.deepEqual(keys(schema.types["otterstorage:index:LifecycleRule"].properties), keys(api.LifecycleRule.shape ?? (api.LifecycleRule as any).def?.in?.shape ?? {}));
   });
 
-  it("marks secretAccessKey, the adopt input (it carries a secret) and the token secret, and nothing else", () => {
-    assert.equal(key.properties.secretAccessKey.secret, true);
-    assert.equal(key.inputProperties.adopt.secret, true);
-    assert.equal(schema.config.variables.token.secret, true);
-    const secretPaths = JSON.stringify(schema).match(/"secret":true/g) ?? [];
-    assert.equal(secretPaths.length, 3);
+  it("marks as secret exactly the values that carry one: secretAccessKey, adopt, the token, and the component's and the function's credentials", () => {
+    // Every "secret": true in the schema, by its path: the generated SDKs send these as secrets
+    // (additionalSecretOutputs) and the plugin returns them wrapped; a new one must be added here on purpose.
+    const found: string[] = [];
+    const walk = (v: unknown, at: string[]) => {
+      if (!v || typeof v !== "object") return;
+      for (const [k, x] of Object.entries(v)) (k === "secret" && x === true ? found.push(at.join("/")) : walk(x, [...at, k]));
+    };
+    walk(schema, []);
+    const rak = "resources/otterstorage:index:RotatingAccessKey/properties";
+    const fn = "functions/otterstorage:index:getTemporaryCredentials/outputs/properties";
+    assert.deepEqual(found.sort(), [
+      "config/variables/token",
+      ...["current", "previous", "environment", "s3ClientConfig", "awsProfile", "rcloneRemote"].map((k) => `${rak}/${k}`),
+      "resources/otterstorage:index:AccessKey/inputProperties/adopt",
+      "resources/otterstorage:index:AccessKey/properties/secretAccessKey",
+      ...["secretAccessKey", "sessionToken", "environment", "s3ClientConfig"].map((k) => `${fn}/${k}`),
+      "provider/inputProperties/token",
+      "provider/properties/token",
+    ].sort());
   });
 
   it("declares the four config variables and describes every property", () => {
     assert.deepEqual(keys(schema.config.variables), ["endpoint", "region", "s3Endpoint", "token"]);
-    for (const r of [bucket, key]) {
+    for (const r of [bucket, key, schema.resources["otterstorage:index:RotatingAccessKey"]]) {
       for (const [name, p] of Object.entries<{ description?: string }>({ ...r.inputProperties, ...r.properties })) assert.ok(p.description && p.description.length > 10, name);
       for (const req of r.required) assert.ok(req in r.properties, req);
     }
     assert.deepEqual(key.requiredInputs, ["bucket"]);
     assert.deepEqual(buildPackageSchema(), schema);
+  });
+  it("is the native plugin's package schema: name, the package's version, the explicit provider's arguments, RotatingAccessKey, the function and the SDKs' package names", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    assert.equal(schema.version, pkg.version);
+    // An explicit Provider takes the same four settings as the stack config, each described with its environment fallback.
+    assert.deepEqual(keys(schema.provider.inputProperties), keys(schema.config.variables));
+    for (const [k, p] of Object.entries<{ description: string }>(schema.config.variables)) assert.match(p.description, /Environment fallback: OTTERSTORAGE_[A-Z0-9_]+\./, k);
+    const rak = schema.resources["otterstorage:index:RotatingAccessKey"];
+    // The plugin serves it as one resource holding both slots (provider/rotatingAccessKey.ts), not a component.
+    assert.equal(rak.isComponent, undefined);
+    assert.deepEqual(rak.properties.current.secret, true);
+    assert.deepEqual(rak.requiredInputs, ["bucket"]);
+    const fn = schema.functions["otterstorage:index:getTemporaryCredentials"];
+    assert.deepEqual(fn.inputs.required, ["bucket"]);
+    assert.deepEqual(schema.language.python.packageName, "pulumi_otterstorage");
+    // The generated Node SDK must not take the name of this repository's dynamic-provider package.
+    assert.notEqual(schema.language.nodejs.packageName, pkg.name);
+    assert.match(schema.language.go.importBasePath, /\/sdks\/go\/otterstorage$/);
+  });
+
+  it("no longer calls the resources dynamic-only: each names its native type token and its dynamic one", () => {
+    assert.doesNotMatch(schema.description, /dynamic/);
+    for (const [token, r] of Object.entries<{ description: string }>(schema.resources)) {
+      if (token.endsWith(":RotatingAccessKey")) continue; // one type: the component's token is the resource's
+      assert.ok(r.description.includes(`Type ${token} in the native plugin`), r.description);
+    }
   });
 });

@@ -2,7 +2,8 @@
  * The console's template approach: a tagged template that HTML-escapes every interpolated value unless it is
  * already `Html` (the result of another `html` template, or `raw()` of a constant). Arrays are joined, and
  * null/undefined/false render as nothing, so `${cond && html`...`}` and `${items.map(...)}` work.
- * Escaping follows the HTML spec's five significant characters (& < > " ').
+ * Escaping follows the HTML spec's five significant characters (& < > " '); control and bidirectional formatting
+ * characters are made visible.
  */
 export class Html {
   constructor(readonly text: string) {}
@@ -13,8 +14,16 @@ export class Html {
 
 const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
+/**
+ * Control characters (but tab and line breaks) and bidirectional formatting characters, which would let stored text
+ * (a lifecycle prefix, an object of an older database) render as something else: shown as a visible `⟨U+202E⟩`. The
+ * Control API refuses them where it can (api/schemas.ts UNSAFE_TEXT_RE); this covers whatever it cannot.
+ */
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const visible = (c: string) => `\u27e8U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}\u27e9`;
+
 export function escapeHtml(v: unknown): string {
-  return String(v).replace(/[&<>"']/g, (c) => ESC[c]);
+  return String(v).replace(/[&<>"']/g, (c) => ESC[c]).replace(INVISIBLE, visible);
 }
 
 function render(v: unknown): string {

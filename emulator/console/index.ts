@@ -76,7 +76,12 @@ export function problemToErrors(answer: ApiAnswer<s.Problem>, fieldMap: Record<s
   return errors;
 }
 
-export function registerConsole(app: FastifyInstance, deps: Deps): void {
+/** What the control server needs from the console: whether a request carries a signed-in session (its rate budget). */
+export interface ConsoleHandle {
+  hasSession(req: FastifyRequest): boolean;
+}
+
+export function registerConsole(app: FastifyInstance, deps: Deps): ConsoleHandle {
   const sessions = new Sessions();
   const log = deps.log ?? silentLogger;
   const audit = { rotationAgeDays: deps.rotationAgeDays ?? DEFAULT_ROTATION_AGE_DAYS, unusedDays: deps.unusedDays ?? DEFAULT_UNUSED_DAYS };
@@ -172,8 +177,9 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
       });
       c.setNotFoundHandler((req, reply) => page(reply, 404, p.errorPage(404, "Not found", `There is no console page ${req.url.split("?")[0]}.`, { csrf: sessionOf(req)?.s.csrf })));
 
-      c.get("/assets/console.css", (_req, reply) => reply.header("content-type", "text/css; charset=utf-8").header("cache-control", "no-cache").send(CONSOLE_CSS));
-      c.get("/assets/console.js", (_req, reply) => reply.header("content-type", "text/javascript; charset=utf-8").header("cache-control", "no-cache").send(CONSOLE_JS));
+      // Static and public: never rate limited (a browser loading the sign-in page must not spend its guesses on them).
+      c.get("/assets/console.css", { config: { unlimited: true } }, (_req, reply) => reply.header("content-type", "text/css; charset=utf-8").header("cache-control", "no-cache").send(CONSOLE_CSS));
+      c.get("/assets/console.js", { config: { unlimited: true } }, (_req, reply) => reply.header("content-type", "text/javascript; charset=utf-8").header("cache-control", "no-cache").send(CONSOLE_JS));
 
       /** A signed-in GET: the session's context, or a redirect to sign in. */
       const signedIn = (req: FastifyRequest, reply: FastifyReply): p.PageContext | undefined => {
@@ -182,7 +188,9 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
           void redirect(reply, `${p.BASE}/sign-in`);
           return undefined;
         }
-        const notice = NOTICES[(req.query as Record<string, string>)?.notice ?? ""];
+        // Only the notices of the table: `?notice=constructor` must not reach Object.prototype.
+        const asked = (req.query as Record<string, unknown> | undefined)?.notice;
+        const notice = typeof asked === "string" && Object.hasOwn(NOTICES, asked) ? NOTICES[asked] : undefined;
         return { csrf: sess.s.csrf, notice };
       };
 
@@ -280,9 +288,22 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
         return page(
           reply,
           status,
-          p.keysTab(ctx, { bucket: b.body, keys: report.keys, audit, createErrors: p.noErrors(), tempErrors: p.noErrors(), nonces: { createKey: randomToken(), temp: randomToken() }, ...extra }),
+          p.keysTab(ctx, { bucket: b.body, keys: report.keys, audit, tempErrors: p.noErrors(), nonces: { temp: randomToken() }, ...extra }),
         );
       }
+
+      /** "Create access key", step two: the label form (a fresh one-shot nonce each time it is shown). */
+      async function newKeyForm(reply: FastifyReply, ctx: p.PageContext, bucket: string, status: number, st: { label?: string; errors: p.FormErrors }) {
+        const b = await api<s.Bucket>("getBucket", { bucket });
+        if (!ok(b)) return page(reply, b.status, p.errorPage(b.status, "No such bucket", (b.body as unknown as s.Problem).detail, ctx));
+        return page(reply, status, p.newKeyPage(ctx, { bucket: b.body, nonce: randomToken(), ...st }));
+      }
+
+      c.get("/buckets/:bucket/keys/new", async (req, reply) => {
+        const ctx = signedIn(req, reply);
+        if (!ctx) return reply;
+        return newKeyForm(reply, ctx, (req.params as { bucket: string }).bucket, 200, { errors: p.noErrors() });
+      });
 
       c.get("/buckets/:bucket", async (req, reply) => {
         const ctx = signedIn(req, reply);
@@ -306,7 +327,7 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
         if (done) return done;
         const label = (g.form.label ?? "").trim();
         const a = await api<s.CreatedAccessKey>("createAccessKey", { bucket }, label ? { label } : {});
-        if (!ok(a)) return keysTab(reply, g.ctx, bucket, a.status, { createLabel: g.form.label, createErrors: problemToErrors(a as ApiAnswer<any>, { label: "label" }) });
+        if (!ok(a)) return newKeyForm(reply, g.ctx, bucket, a.status, { label: g.form.label, errors: problemToErrors(a as ApiAnswer<any>, { label: "label" }) });
         // The only answer that carries the secret: no-store (set by page()), and a reload lands on the plain GET.
         return keysTab(reply, { ...g.ctx, replaceUrl: p.bucketUrl(bucket) }, bucket, 201, { newKey: { key: a.body } });
       });
@@ -381,11 +402,19 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
       c.get("/keys", async (req, reply) => {
         const ctx = signedIn(req, reply);
         if (!ctx) return reply;
-        const q = req.query as Record<string, string | undefined>;
-        const values = { maxAge: q["max-age-days"] ?? String(audit.rotationAgeDays), unused: q["unused-days"] ?? String(audit.unusedDays) };
+        const q = req.query as Record<string, string | string[] | undefined>;
+        /** One value per field: a parameter given twice (`?max-age-days=1&max-age-days=2`) is a field error. */
+        const days = (name: string, dflt: number): { raw: string; r: ReturnType<typeof parseDays> } => {
+          const v = q[name];
+          if (Array.isArray(v)) return { raw: v.join(","), r: { error: `is given ${v.length} times; give it once` } };
+          const raw = v ?? String(dflt);
+          return { raw, r: parseDays(raw) };
+        };
+        const maxAge = days("max-age-days", audit.rotationAgeDays);
+        const unused = days("unused-days", audit.unusedDays);
+        const values = { maxAge: maxAge.raw, unused: unused.raw };
+        const [ma, un] = [maxAge.r, unused.r];
         const errors = p.noErrors();
-        const ma = parseDays(values.maxAge);
-        const un = parseDays(values.unused);
         if ("error" in ma) errors.fields["max-age-days"] = ma.error;
         if ("error" in un) errors.fields["unused-days"] = un.error;
         const settings = { rotationAgeDays: "days" in ma ? ma.days : audit.rotationAgeDays, unusedDays: "days" in un ? un.days : audit.unusedDays };
@@ -397,6 +426,12 @@ export function registerConsole(app: FastifyInstance, deps: Deps): void {
     },
     { prefix: p.BASE },
   );
+  return {
+    hasSession: (req) => {
+      const id = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+      return id !== undefined && sessions.peek(id);
+    },
+  };
 }
 
 function statusOf(code: string): number {

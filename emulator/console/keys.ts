@@ -3,6 +3,10 @@
  * top-level Keys page. Server-rendered with the `html` template (./html.ts). Every control has a label or an
  * accessible name; button texts are the OtterStorage guide's ("Configure access keys": "Create access key",
  * "Revoke"), and the panel carries its Option A profile and Option B environment snippets (api/forms.ts).
+ *
+ * Key creation follows the guide's order: on the Access keys tab the "Create access key" button starts the flow (a
+ * GET, it issues nothing); the page it opens asks for the optional label (the guide's examples, backups-restic and
+ * ci-deploy) and a confirming "Create" posts it; the answer shows the pair, the secret once.
  */
 import type * as s from "otterstorage-api";
 import { LABEL_MAX, TEMP_CREDENTIALS_MAX_SECONDS, TEMP_CREDENTIALS_MIN_SECONDS, AuditedKey, AuditReport, Flag, awsProfileOf, environmentOf } from "otterstorage-api";
@@ -98,20 +102,49 @@ export interface KeysTabState {
   bucket: s.Bucket;
   keys: AuditedKey[];
   audit: AuditSettings;
-  createLabel?: string;
-  createErrors: FormErrors;
   /** Per key id: the relabel value sent and its errors. */
   relabel?: { id: string; value: string; errors: FormErrors };
   tempErrors: FormErrors;
   newKey?: NewKeyPanel;
   newTemp?: NewTempPanel;
-  /** A fresh one-shot nonce for each secret-issuing form. */
-  nonces: { createKey: string; temp: string };
+  /** A fresh one-shot nonce for each secret-issuing form of the tab. */
+  nonces: { temp: string };
+}
+
+export const newKeyUrl = (bucket: string) => `${bucketUrl(bucket)}/keys/new`;
+
+export interface NewKeyFormState {
+  bucket: s.Bucket;
+  label?: string;
+  errors: FormErrors;
+  /** The form's one-shot nonce: a re-post issues nothing. */
+  nonce: string;
+}
+
+/** The second step of "Create access key": the optional label, then a confirming Create. */
+export function newKeyPage(ctx: PageContext, st: NewKeyFormState): Html {
+  const b = st.bucket;
+  const label = fieldError("label", "Label", st.errors);
+  return layout(`${b.name}: Create access key`, ctx, html`${bucketHeader(b)}
+${tabs(b.name, "keys")}
+<section aria-labelledby="create-heading">
+<h2 id="create-heading">Create access key</h2>
+<p>The key will work for <code>${b.name}</code> only. Its secret access key is shown once, on the next page.</p>
+${formErrors(st.errors)}
+<form method="post" action="${bucketUrl(b.name)}/keys" class="stack">
+  ${csrfField(ctx.csrf!)}
+  <input type="hidden" name="_once" value="${st.nonce}">
+  <label for="label">Label (optional)</label>
+  <input id="label" name="label" value="${st.label ?? ""}" placeholder="e.g. backups-restic or ci-deploy" autocomplete="off" spellcheck="false"${label.attrs}>
+  ${label.after}
+  <p class="hint" id="label-hint">What the key is for, e.g. <code>backups-restic</code> or <code>ci-deploy</code>: up to ${LABEL_MAX} characters. Keys without a label are flagged "Unlabelled".</p>
+  <div class="row"><button type="submit">Create</button> <a href="${bucketUrl(b.name)}">Cancel</a></div>
+</form>
+</section>`);
 }
 
 export function keysTab(ctx: PageContext, st: KeysTabState): Html {
   const b = st.bucket;
-  const label = fieldError("label", "Label", st.createErrors);
   const dur = fieldError("durationSeconds", "Duration", st.tempErrors);
   return layout(`${b.name}: Access keys`, ctx, html`${bucketHeader(b)}
 ${tabs(b.name, "keys")}
@@ -120,6 +153,9 @@ ${st.newTemp ? newTempPanel(st.newTemp) : ""}
 <section aria-labelledby="keys-heading">
 <h2 id="keys-heading">Access keys</h2>
 <p class="muted">Each key works for this bucket only. Badges: older than the rotation age of ${st.audit.rotationAgeDays} days, unused for ${st.audit.unusedDays} days, unlabelled.</p>
+<form method="get" action="${newKeyUrl(b.name)}" class="inline">
+  <button type="submit">Create access key</button>
+</form>
 ${st.keys.length === 0
   ? html`<p>This bucket has no access keys.</p>`
   : html`<table class="keys">
@@ -128,19 +164,6 @@ ${st.keys.length === 0
 <tbody>
 ${st.keys.map((k) => keyRow(ctx, b.name, k, st))}
 </tbody></table>`}
-</section>
-<section aria-labelledby="create-heading">
-<h2 id="create-heading">Create access key</h2>
-${formErrors(st.createErrors)}
-<form method="post" action="${bucketUrl(b.name)}/keys" class="stack">
-  ${csrfField(ctx.csrf!)}
-  <input type="hidden" name="_once" value="${st.nonces.createKey}">
-  <label for="label">Label (optional)</label>
-  <input id="label" name="label" value="${st.createLabel ?? ""}" placeholder="e.g. ci-deploy or backups-restic" autocomplete="off" spellcheck="false"${label.attrs}>
-  ${label.after}
-  <p class="hint" id="label-hint">Up to ${LABEL_MAX} characters: what the key is for.</p>
-  <button type="submit">Create access key</button>
-</form>
 </section>
 <section aria-labelledby="temp-heading">
 <h2 id="temp-heading">Temporary credentials</h2>

@@ -51,6 +51,12 @@ export class Sessions {
     return s;
   }
 
+  /** Whether `id` names a live session, without touching it (the rate limit asks before any route runs). */
+  peek(id: string): boolean {
+    const s = this.table.get(hash(id));
+    return s !== undefined && this.now() - s.lastSeen <= SESSION_IDLE_MS;
+  }
+
   destroy(id: string | undefined): void {
     if (id) this.table.delete(hash(id));
   }

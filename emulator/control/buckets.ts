@@ -74,13 +74,17 @@ export const deleteBucket: Handler<"deleteBucket"> = async (ctx, { params, query
   const name = params.bucket;
   const b = mustGet(ctx, name);
   if (b.legalHold) throw legalHoldActive(name, "deleting the bucket");
-  if (!ctx.objects.isEmpty(name)) {
-    if (query.force !== "true") {
-      const { objectCount, versionCount } = ctx.objects.stats(name);
-      throw new StoreError("BucketNotEmpty", `Bucket '${name}' still holds ${objectCount} object(s) (${versionCount} versions and delete markers in all). Delete them first, or retry with ?force=true to delete them with the bucket.`);
-    }
-    await ctx.objects.purgeBucket(name);
+  if (!ctx.objects.isEmpty(name) && query.force !== "true") {
+    const { objectCount, versionCount } = ctx.objects.stats(name);
+    throw new StoreError("BucketNotEmpty", `Bucket '${name}' still holds ${objectCount} object(s) (${versionCount} versions and delete markers in all). Delete them first, or retry with ?force=true to delete them with the bucket.`);
   }
+  // Unfinished multipart uploads do not keep a bucket (as in S3, whose DeleteBucket asks only for no objects,
+  // versions or delete markers): they, their parts and part files go with it, with or without force, so a bucket
+  // created later under the same name starts with none (docs/control-api.md "Delete a bucket").
+  // No await between the purge and the bucket's removal when the purge is synchronous (ObjectStore's is): nothing
+  // else runs in between, so no upload can begin in the gap.
+  const purged = ctx.objects.purgeBucket(name);
+  if (purged) await purged;
   ctx.store.deleteBucket(name);
   return { status: 204 };
 };

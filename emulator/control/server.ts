@@ -10,7 +10,7 @@ import type { AddressInfo } from "net";
 import { ROUTES, RouteSpec, type OperationId } from "otterstorage-api";
 import { PROBLEM_CONTENT_TYPE, ControlErrorCode, CONTROL_ERRORS, IDEMPOTENCY_WINDOW_SECONDS, buildOpenApi, CONTROL_API_VERSION } from "otterstorage-api";
 import { isoTime } from "../clock";
-import { urlOf } from "../listen";
+import { checkLimits, DEFAULT_CONTROL_LIMITS, limitedServer, urlOf, type ListenerLimits } from "../listen";
 import { Logger, silentLogger } from "../log";
 import { Store, requestHash } from "../store";
 import { StoreError } from "../store/errors";
@@ -38,6 +38,8 @@ export interface ControlServerOptions {
   bodyLimit?: number;
   /** Serve the web console (emulator/console/) under /console/. Off unless given. */
   console?: ConsoleOptions | false;
+  /** Connection limits of this listener (emulator/listen.ts; defaults DEFAULT_CONTROL_LIMITS there). */
+  limits?: ListenerLimits;
 }
 
 export interface ControlServer {
@@ -75,6 +77,32 @@ declare module "fastify" {
   }
 }
 
+/**
+ * JSON bodies nested deeper than this are refused before parsing. No request shape of Control API v1 is deeper than
+ * 4 levels; the walk over a parsed body (protoKeyPaths) and zod recurse, and 20,000 levels overflowed the stack.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** The deepest nesting of objects and arrays in a JSON text (strings skipped), counted without recursion. */
+function jsonDepth(text: string, stopAt: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > max) max = depth;
+      if (max > stopAt) return max;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
 function isExpiredCredentialAnswer(body: string, now: number): boolean {
   try {
     const expiresAt = (JSON.parse(body) as { expiresAt?: unknown }).expiresAt;
@@ -110,8 +138,34 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   const openApi = JSON.stringify(buildOpenApi());
   const windowMs = IDEMPOTENCY_WINDOW_SECONDS * 1000;
 
+  /** Set once the console is registered: does the request carry a signed-in console session (the account's)? */
+  let consoleSession: (req: FastifyRequest) => boolean = () => false;
+  const bearerOk = (req: FastifyRequest): boolean => {
+    const h = req.headers.authorization;
+    const m = typeof h === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+    return m !== null && safeEqual(m[1], opts.token);
+  };
+  /**
+   * Takes one request from its budget: the account token's own (a signed-in console session is the account too),
+   * or the smaller one every other request shares, so nobody without the token can lock the account's clients out
+   * or guess the token quickly. Throws 429 RateLimited (Retry-After) when the budget is spent.
+   */
+  const spend = (req: FastifyRequest, reply: FastifyReply, authorized: boolean): void => {
+    if (!limiter || !anonymousLimiter) return;
+    const account = authorized || consoleSession(req);
+    const wait = (account ? limiter : anonymousLimiter).take();
+    if (wait > 0) {
+      reply.header("retry-after", String(wait)); // also on the console's HTML error page
+      throw new ControlProblem("RateLimited", `Too many requests${account ? "" : " without a valid account token"}; retry after ${wait} s.`, undefined, { "retry-after": String(wait) });
+    }
+  };
+
+  const limits = checkLimits(opts.limits, DEFAULT_CONTROL_LIMITS, "controlLimits");
   const app = Fastify({
     logger: false,
+    // The S3 listener's slow-request limits (head deadline, idle timeout, connection cap) plus a whole-request
+    // deadline: fastify's own options do not cover the head deadline or the cap.
+    serverFactory: (handler) => limitedServer(limits, handler),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     genReqId: () => crypto.randomBytes(8).toString("hex"),
     forceCloseConnections: true,
@@ -120,6 +174,13 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     // Errors fastify raises before routing (a path with broken percent-encoding) bypass setErrorHandler.
     frameworkErrors: (err, req, reply) => {
       reply.header("x-request-id", req.id);
+      // Answered before routing (so before the onRequest hook): still under the rate limit.
+      try {
+        spend(req, reply, bearerOk(req));
+      } catch (e) {
+        const p = e as ControlProblem;
+        return void sendProblem(req, reply, p.code, p.detail, undefined, p.headers);
+      }
       const bad = (err as { code?: string }).code === "FST_ERR_BAD_URL";
       // FST_ERR_MAX_PARAM_LENGTH: a path segment over fastify's 100 characters (names are <= 63, ids 20).
       const long = (err as { code?: string }).code === "FST_ERR_MAX_PARAM_LENGTH";
@@ -141,6 +202,9 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   app.addContentTypeParser(["application/json", "application/merge-patch+json"], { parseAs: "string" }, (_req, raw, done) => {
     const text = String(raw);
     if (text.trim() === "") return done(null, undefined);
+    if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      return done(new ControlProblem("MalformedJson", `The body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep; no Control API request needs more than a few. Send a flatter JSON object.`), undefined);
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -196,23 +260,20 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     return sendProblem(req, reply, "RouteNotFound", `There is no route ${pathOnly}. See GET /v1/openapi.json for the routes of Control API v1.`);
   });
 
-  // Auth check, then the rate limit of that credential: both before the body is parsed.
+  // The rate limit of the request's credential, then the auth check: both before the body is parsed, and for every
+  // request of this listener — routes, the console (its sign-in included), unknown paths and wrong methods — so
+  // nothing without the account token escapes the anonymous budget.
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);
     if (closing) throw new ControlProblem("ServiceUnavailable", "The service is shutting down. Retry against a running instance.", undefined, { "retry-after": "1", connection: "close" });
-    const spec = (req.routeOptions.config as { spec?: RouteSpec }).spec;
-    if (!spec) return;
+    const spec = (req.routeOptions.config as { spec?: RouteSpec } | undefined)?.spec;
     const h = req.headers.authorization;
-    const m = typeof h === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
-    const authorized = m !== null && safeEqual(m[1], opts.token);
-    // Budget per credential: the account token's own, and a smaller shared one for requests without it (failed
-    // auth, unauthenticated routes), so nobody without the token can lock the account's clients out.
-    const budget = authorized ? limiter : anonymousLimiter;
-    if (budget && spec.operationId !== "getHealth") {
-      const wait = budget.take();
-      if (wait > 0) throw new ControlProblem("RateLimited", `Too many requests${authorized ? "" : " without a valid account token"}; retry after ${wait} s.`, undefined, { "retry-after": String(wait) });
-    }
-    if (!spec.auth) return;
+    const authorized = bearerOk(req);
+    // Never limited: health checks (probes poll them) and the console's static assets (route config `unlimited`);
+    // they reveal nothing and change nothing.
+    const unlimited = spec?.operationId === "getHealth" || (req.routeOptions.config as { unlimited?: boolean } | undefined)?.unlimited === true;
+    if (!unlimited) spend(req, reply, authorized);
+    if (!spec?.auth) return;
     if (!authorized) {
       throw new ControlProblem(
         "Unauthorized",
@@ -311,7 +372,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     });
   }
 
-  if (opts.console) registerConsole(app, { ...opts.console, token: opts.token, clock: store.clock, log });
+  if (opts.console) consoleSession = registerConsole(app, { ...opts.console, token: opts.token, clock: store.clock, log }).hasSession;
 
   await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 0 });
   return {

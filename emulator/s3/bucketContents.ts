@@ -35,7 +35,10 @@ export class BucketContents {
     return this.st.any.get(bucket) === undefined;
   }
 
-  /** Remove every object, version, upload and body file of a bucket (control API DELETE ?force=true). */
+  /**
+   * Remove every object, version, upload (of any incarnation of the name), part and body file of a bucket: the
+   * control API's DELETE, just before the bucket itself goes (objects only with ?force=true; the uploads always).
+   */
   purge(bucket: string): void {
     const files = (this.st.bucketFiles.all(bucket) as Array<{ file: string }>).map((r) => r.file);
     const uploads = (this.st.bucketUploads.all(bucket) as Array<{ upload_id: string }>).map((r) => r.upload_id);

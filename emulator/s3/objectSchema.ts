@@ -41,6 +41,8 @@ export interface ObjectVersion {
 export interface UploadRecord {
   uploadId: string;
   bucket: string;
+  /** The bucket's incarnation (BucketRecord.incarnation) when the upload began: it belongs to that bucket only. */
+  incarnation: string;
   key: string;
   initiated: number;
   contentType: string | null;
@@ -109,7 +111,22 @@ CREATE TABLE s3_parts (
 export function migrateObjectTables(store: StoreLike): void {
   store.migrate("s3-objects-v1", MIGRATION);
   store.migrate("s3-objects-v2-inline", "ALTER TABLE s3_objects ADD COLUMN inline BLOB");
+  store.migrate("s3-objects-v3-upload-incarnation", UPLOAD_INCARNATION);
 }
+
+/**
+ * Uploads belong to one incarnation of their bucket. Before this step they were tied to the name only, so an upload
+ * could outlive its bucket and show up in a bucket created later under the same name. An upload begun after its
+ * bucket's current incarnation was created is that incarnation's; every other one (its bucket gone, or re-created
+ * since) is dropped with its parts here, and its part files, then unreferenced, go with the orphan sweep of
+ * ObjectStore's constructor.
+ */
+const UPLOAD_INCARNATION = `
+ALTER TABLE s3_uploads ADD COLUMN incarnation TEXT;
+UPDATE s3_uploads SET incarnation = (SELECT b.incarnation FROM buckets b WHERE b.name = s3_uploads.bucket AND b.created_at <= s3_uploads.initiated);
+DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE incarnation IS NULL);
+DELETE FROM s3_uploads WHERE incarnation IS NULL;
+`;
 
 /** Everything but the inline body: listings never load bodies. */
 export const LIST_COLUMNS = "bucket, key, version_id, seq, is_latest, delete_marker, size, etag, content_type, last_modified, meta, file, retain_until, noncurrent_since";

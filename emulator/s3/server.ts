@@ -16,7 +16,7 @@ import * as mp from "./handlers/multipart";
 import * as objectOps from "./handlers/object";
 import * as tagging from "./handlers/tagging";
 import { startLifecycleTimer } from "./lifecycle";
-import { listen } from "../listen";
+import { checkLimits, DEFAULT_S3_LIMITS, limitedServer, listen, type ListenerLimits } from "../listen";
 import type { ObjectStore } from "./objects";
 
 export interface S3ServerOptions {
@@ -29,31 +29,9 @@ export interface S3ServerOptions {
   limits?: S3Limits;
 }
 
-/**
- * Connection limits of the S3 listener, against slow-request attacks (slowloris): a request head must arrive
- * within `headersTimeoutMs`; a connection with no bytes moving either way for `idleTimeoutMs` is closed (body
- * progress resets it, so a slow but moving upload of any length is never cut); at most `maxConnections` are open
- * at once (further ones are closed on arrival). There is no limit on a whole request's duration: a 5 GiB upload
- * over a slow link must finish.
- */
-export interface S3Limits {
-  /** Default 20 s. */
-  headersTimeoutMs?: number;
-  /** Default 120 s. */
-  idleTimeoutMs?: number;
-  /** Default 1024. */
-  maxConnections?: number;
-}
-
-export const DEFAULT_S3_LIMITS: Required<S3Limits> = { headersTimeoutMs: 20_000, idleTimeoutMs: 120_000, maxConnections: 1024 };
-
-function checkLimits(l: S3Limits = {}): Required<S3Limits> {
-  const out = { ...DEFAULT_S3_LIMITS, ...Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)) } as Required<S3Limits>;
-  for (const [name, v] of Object.entries(out)) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`s3Limits.${name} must be a whole number >= 1; got ${String(v)}`);
-  }
-  return out;
-}
+/** Connection limits of the S3 listener (emulator/listen.ts ListenerLimits; defaults DEFAULT_S3_LIMITS there). */
+export type S3Limits = ListenerLimits;
+export { DEFAULT_S3_LIMITS };
 
 type Handler = (ctx: Ctx) => void | Promise<void>;
 interface Route {
@@ -259,18 +237,9 @@ export async function startS3Server(opts: S3ServerOptions): Promise<{ url: strin
     log.request({ plane: "s3", method, url, status: res.statusCode, ms: performance.now() - started, requestId, accessKeyId, operation, code });
   }
 
-  const limits = checkLimits(opts.limits);
-  const server = http.createServer({
-    keepAliveTimeout: Math.min(65_000, limits.idleTimeoutMs),
-    requestTimeout: 0, // no cap on a whole request (large uploads); the head and idle limits below stop slow attacks
-    headersTimeout: limits.headersTimeoutMs,
-    // How often Node looks for heads past their deadline (default 30 s, which would let a short limit run long).
-    connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 4))),
-  }, (req, res) => {
+  const server = limitedServer(checkLimits(opts.limits, DEFAULT_S3_LIMITS, "s3Limits"), (req, res) => {
     void handle(req, res);
   });
-  server.timeout = limits.idleTimeoutMs; // socket inactivity: any byte in or out resets it; idle sockets are destroyed
-  server.maxConnections = limits.maxConnections;
   const url = await listen(server, opts.port, opts.host);
   const stopLifecycle = startLifecycleTimer(store, objects, (e) => log.error("lifecycle run failed", e));
   let closing: Promise<void> | undefined;

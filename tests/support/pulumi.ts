@@ -37,20 +37,21 @@ function lookUpPulumi(): PulumiCli | { missing: string } {
   const v = spawnSync(bin, ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
   if (v.status !== 0) return { missing: `\`${bin} version\` failed: ${v.stderr || v.error}` };
   const dir = path.dirname(bin);
-  // The toolchain records the language host's version (it has no -version flag); an installed CLI ships its own.
-  const stamp = /host=(\S+)/.exec(fs.existsSync(path.join(dir, "..", "VERSION")) ? fs.readFileSync(path.join(dir, "..", "VERSION"), "utf8") : "");
+  // The toolchain records the language hosts' versions (they have no -version flag), one "<binary> <version>" line
+  // each (scripts/pulumi-toolchain.sh; earlier scripts wrote "cli=… host=…"); an installed CLI ships its own.
+  const text = fs.existsSync(path.join(dir, "..", "VERSION")) ? fs.readFileSync(path.join(dir, "..", "VERSION"), "utf8") : "";
+  const stamp = /^pulumi-language-nodejs (\S+)$/m.exec(text) ?? /host=(\S+)/.exec(text);
   return { bin, dir, version: v.stdout.trim(), hostVersion: stamp ? stamp[1] : null };
 }
 
 /**
- * Whether the Node language host can start Node policy packs: the CLI runs them through the host's RunPlugin,
- * and v3.68.0's (the toolchain's; sdk/v3/nodejs/cmd/pulumi-language-nodejs/main.go) answers "not supported".
- * Later hosts are separate modules the proxy refuses, so 3.69 is a lower bound we could not check here; an
- * installed CLI (no toolchain VERSION file) brings its own matching host and counts as able.
+ * Whether the CLI runs an executable file given to `--policy-pack` directly as the analyzer (v3.255 and later:
+ * pkg/resource/plugin/analyzer_plugin.go NewPolicyAnalyzer, https://github.com/pulumi/pulumi/pull/24052), which
+ * policy/pulumi-analyzer-otterstorage relies on whatever the language host.
  */
-export function hostRunsPolicyPacks(cli: PulumiCli): boolean {
-  const m = /v?(\d+)\.(\d+)/.exec(cli.hostVersion ?? "");
-  return !m || Number(m[1]) > 3 || (Number(m[1]) === 3 && Number(m[2]) >= 69);
+export function runsExecutableAnalyzers(cli: PulumiCli): boolean {
+  const m = /v?(\d+)\.(\d+)/.exec(cli.version);
+  return !!m && (Number(m[1]) > 3 || (Number(m[1]) === 3 && Number(m[2]) >= 255));
 }
 
 export interface RunResult { code: number | null; stdout: string; stderr: string; output: string }

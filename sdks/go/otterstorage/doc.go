@@ -1,0 +1,2 @@
+// OtterStorage buckets and per-bucket access keys.
+package otterstorage
