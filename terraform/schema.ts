@@ -113,7 +113,9 @@ export function resourceBlock(typeName: string, r: ResourceFields, idDescription
       ...(o.secret ? { sensitive: true } : {}), description: describe(o.description),
     });
   }
-  return { typeName, description: describe(r.description.replace(/ Registered as .*$/, "")), attributes, resource: r };
+  // The table's description also names the resource's Pulumi type tokens: not for HCL users.
+  const sentences = r.description.split(/(?<=\.)\s+/).filter((x) => !/pulumi|otterstorage:index|Registered as/i.test(x));
+  return { typeName, description: describe(sentences.join(" ")), attributes, resource: r };
 }
 
 export const BUCKET_BLOCK = resourceBlock(`${PROVIDER_NAME}_bucket`, BUCKET, "The bucket name.");
