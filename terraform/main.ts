@@ -10,7 +10,7 @@ import { defaultMirrorDir, installLauncher, PROVIDER_SOURCE } from "./install";
 
 if (process.argv[2] === "install") {
   const to = installLauncher(process.argv[3] ?? defaultMirrorDir());
-  process.stderr.write(`installed ${PROVIDER_SOURCE} ${to.version} into ${to.dir}\n`);
+  process.stderr.write(`installed ${PROVIDER_SOURCE} ${to.version} into ${to.dir}\n(and for Terraform into ${to.terraformDir})\n`);
 } else {
   try {
     checkHandshakeEnv(process.env);
