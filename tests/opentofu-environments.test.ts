@@ -149,6 +149,22 @@ describe("OpenTofu: the environments example plans, applies, rotates, imports an
     await w.ok(["plan", "-detailed-exitcode"], 0);
   });
 
+  it("a label change is an in-place update: same key ids, same secrets, the new label on the service", async function () {
+    const before = await w.outputs();
+    // An override file (OpenTofu merges *_override.tf into the blocks it names) relabels every ci-deploy key.
+    w.write("labels_override.tf", 'resource "otterstorage_access_key" "ci_deploy" {\n  label = "ci-deploy-v2"\n}\n');
+    const plan = await w.ok(["plan", "-detailed-exitcode"], 2);
+    assert.match(plan.stdout, /Plan: 0 to add, 2 to change, 0 to destroy\./);
+    assert.match(plan.stdout, /label\s+= "ci-deploy" -> "ci-deploy-v2"/);
+    await w.ok(["apply", "-auto-approve"]);
+    const after = await w.outputs();
+    assert.deepEqual(after.ci_deploy, before.ci_deploy, "the same keys");
+    assert.deepEqual(after.ci_deploy_secrets, before.ci_deploy_secrets, "the same secrets");
+    const labels = (await activeKeys("shop-staging")).map((k) => k.label).sort();
+    assert.deepEqual(labels, ["app-web", "ci-deploy-v2"]);
+    await w.ok(["plan", "-detailed-exitcode"], 0);
+  });
+
   it("`tofu destroy` leaves no bucket and no key behind", async function () {
     const r = await w.ok(["destroy", "-auto-approve"]);
     assert.match(r.stdout, /Destroy complete! Resources: 8 destroyed\./);
