@@ -6,7 +6,8 @@
 import * as assert from "node:assert/strict";
 import { useEmulator, control } from "./support/emulator";
 import { skipBecause } from "./support/skip";
-import { tryHead } from "./credentials-support";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { s3For, tryHead } from "./credentials-support";
 import { findTofu, flat, workspace, type Tofu } from "./opentofu-support";
 
 const HEADER = 'terraform {\n  required_providers {\n    otterstorage = { source = "otterstorage/otterstorage" }\n  }\n}\n\nprovider "otterstorage" {}\n\n';
@@ -82,5 +83,25 @@ describe("OpenTofu: bad input is a clear diagnostic and creates nothing", functi
     assert.equal(attrs.secret_access_key, key.secretAccessKey);
     assert.equal(await tryHead({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, endpoint: emu().s3Url, region: "eu-mad" }, "imported-keys"), 200);
     await w.ok(["plan", "-detailed-exitcode"], 0);
+  });
+
+  it("renaming a bucket that holds objects is refused at plan, naming force_destroy, and the bucket and its data stay", async function () {
+    const config = (name: string) => HEADER + `resource "otterstorage_bucket" "b" {\n  name = "${name}"\n}\n\nresource "otterstorage_access_key" "k" {\n  bucket = otterstorage_bucket.b.name\n  label  = "writer"\n}\n\n` +
+      'output "key" {\n  value     = { id = otterstorage_access_key.k.access_key_id, secret = otterstorage_access_key.k.secret_access_key }\n  sensitive = true\n}\n';
+    const w = workspace(tofu, "keep-data", { "main.tf": config("keep-data") }, emu());
+    await w.ok(["init"]);
+    await w.ok(["apply", "-auto-approve"]);
+    const key = (await w.outputs()).key as { id: string; secret: string };
+    const s3 = s3For({ accessKeyId: key.id, secretAccessKey: key.secret, endpoint: emu().s3Url, region: "eu-mad" });
+    await s3.send(new PutObjectCommand({ Bucket: "keep-data", Key: "precious.txt", Body: "do not lose me" }));
+    s3.destroy();
+    w.write("main.tf", config("keep-data-renamed"));
+    const r = await w.ok(["apply", "-auto-approve"], 1);
+    assert.match(flat(r.stderr), /ReplacementWouldDestroyData/);
+    assert.match(flat(r.stderr), /replaces bucket "keep-data", which holds 1 object\(s\)/);
+    assert.match(flat(r.stderr), /force_destroy = true/);
+    const names = ((await control(emu()).get("/v1/buckets")).body.buckets as { name: string }[]).map((b) => b.name);
+    assert.ok(names.includes("keep-data") && !names.includes("keep-data-renamed"), names.join(", "));
+    assert.equal((await control(emu()).get("/v1/buckets/keep-data")).body.objectCount, 1);
   });
 });
