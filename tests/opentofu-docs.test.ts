@@ -8,7 +8,10 @@ import * as path from "node:path";
 import { ACCESS_KEY } from "../provider/accessKeyFields";
 import { BUCKET } from "../provider/bucketFields";
 import { DOCS_DIR, renderDocs } from "../terraform/docs";
-import { ACCESS_KEY_BLOCK, BUCKET_BLOCK, snake } from "../terraform/schema";
+import { ERRORS } from "../provider/errors";
+import { namesOf } from "../terraform/names";
+import { ACCESS_KEY_BLOCK, ACCESS_KEYS_DATA_BLOCK, BUCKET_BLOCK, BUCKET_DATA_BLOCK, PROVIDER_BLOCK, snake, type TfAttribute } from "../terraform/schema";
+import { tofuWords } from "../terraform/words";
 
 describe("OpenTofu provider docs and schema follow the field tables", function () {
   it("the committed terraform/docs files are fresh (run `npm run schema` after changing a table)", function () {
@@ -38,5 +41,23 @@ describe("OpenTofu provider docs and schema follow the field tables", function (
     assert.equal(key("bucket").required, true);
     assert.equal(key("label").optional && key("label").computed, true, "label: the service reports it");
     assert.equal(key("rotation_trigger").computed, undefined, "rotation_trigger is kept as configured");
+  });
+
+  it("descriptions and error hints speak OpenTofu: no Pulumi commands, no camelCase field names", function () {
+    const camel = new RegExp(`\\b(${[...namesOf(BUCKET), ...namesOf(ACCESS_KEY)].join("|")})\\b`);
+    const pulumiWords = /\bpulumi (up|preview|refresh|import|config)\b|\bstack secret\b|\bthis stack\b/i;
+    const texts: [string, string][] = Object.entries(ERRORS).flatMap(([code, e]) => (e.hint ? [[code, tofuWords(e.hint)] as [string, string]] : []));
+    const walk = (where: string, attrs: TfAttribute[]) => {
+      for (const a of attrs) {
+        texts.push([`${where}.${a.name}`, a.description]);
+        if (a.nested) walk(`${where}.${a.name}`, a.nested);
+      }
+    };
+    for (const b of [BUCKET_BLOCK, ACCESS_KEY_BLOCK, BUCKET_DATA_BLOCK, ACCESS_KEYS_DATA_BLOCK, PROVIDER_BLOCK]) {
+      texts.push([b.typeName, b.description]);
+      walk(b.typeName, b.attributes);
+    }
+    const bad = texts.filter(([, t]) => pulumiWords.test(t) || camel.test(t)).map(([w, t]) => `${w}: ${t}`);
+    assert.deepEqual(bad, []);
   });
 });
