@@ -27,6 +27,8 @@ const PHRASES: [RegExp, string][] = [
   [/\bDeclare an AccessKey with `adopt: \{ (\w+), (\w+) \}`/g, "Declare an otterstorage_access_key with `adopt = { $1 = …, $2 = … }`"],
   [/\b(outside|than) Pulumi\b/g, "$1 OpenTofu"],
   [/\bthe stack\b/g, "the state"],
+  // A key created but not ready is kept tainted by OpenTofu: the next apply replaces it rather than re-checking it.
+  [/([Rr])un `tofu apply` again to re-check it/g, "$1un `tofu apply` again: OpenTofu keeps the key tainted and replaces it"],
   [/\b(on|of|to) the Bucket\b/g, "$1 the otterstorage_bucket"],
   [/Always a stack secret; /g, "Sensitive; "],
   [/the supported alternative to pulumi import/g, "how to manage an existing key together with its secret, which `tofu import` cannot recover"],

@@ -4,6 +4,8 @@
  * `adopt`, which then stores the secret without rotating the key.
  */
 import * as assert from "node:assert/strict";
+import { startOtterStorage, type OtterStorage } from "otterstorage-local";
+import { KeyGate } from "otterstorage-local/dist/keyDelay";
 import { useEmulator, control } from "./support/emulator";
 import { skipBecause } from "./support/skip";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
@@ -103,5 +105,45 @@ describe("OpenTofu: bad input is a clear diagnostic and creates nothing", functi
     const names = ((await control(emu()).get("/v1/buckets")).body.buckets as { name: string }[]).map((b) => b.name);
     assert.ok(names.includes("keep-data") && !names.includes("keep-data-renamed"), names.join(", "));
     assert.equal((await control(emu()).get("/v1/buckets/keep-data")).body.objectCount, 1);
+  });
+});
+
+describe("OpenTofu: a key the S3 endpoint does not accept in time is kept, not lost", function () {
+  this.timeout(300_000);
+  let tofu: Tofu;
+  let os: OtterStorage | undefined;
+  const gate = new KeyGate();
+
+  before(async function () {
+    const t = findTofu();
+    if ("missing" in t) return skipBecause(this, t.missing);
+    tofu = t;
+    os = await startOtterStorage({ memory: true, s3KeyGate: gate });
+  });
+  after(async () => os?.stop());
+
+  it("apply reports KeyNotReady and keeps the key in the state (tainted); the next apply replaces it and revokes the first", async function () {
+    const w = workspace(tofu, "not-ready", {
+      "main.tf": HEADER + 'resource "otterstorage_bucket" "b" {\n  name = "slow-keys"\n}\n\nresource "otterstorage_access_key" "k" {\n  bucket    = otterstorage_bucket.b.name\n  label     = "app-web"\n  readiness = { timeout_seconds = 2 }\n}\n',
+    }, os!);
+    await w.ok(["init"]);
+    const r = await w.ok(["apply", "-auto-approve"], 1);
+    assert.match(flat(r.stderr), /KeyNotReady/);
+    const keys = async () => ((await control(os!).get("/v1/buckets/slow-keys/access-keys")).body.accessKeys as { accessKeyId: string }[]).map((k) => k.accessKeyId);
+    const [first] = await keys();
+    assert.ok(first, "the key was issued");
+    const state = JSON.parse(w.state());
+    const instance = state.resources.find((x: { type: string }) => x.type === "otterstorage_access_key").instances[0];
+    assert.equal(instance.attributes.access_key_id, first, "the state holds the issued key, so nothing is leaked");
+    assert.equal(instance.status, "tainted");
+
+    // The gate holds every key issued while it is in use: let each through as it comes.
+    const releaser = setInterval(() => gate.release(), 50);
+    const again = await w.ok(["apply", "-auto-approve"]).finally(() => clearInterval(releaser));
+    assert.match(again.stdout, /Resources: 1 added, 0 changed, 1 destroyed\./);
+    const now = await keys();
+    assert.equal(now.length, 1);
+    assert.notEqual(now[0], first, "the tainted key was revoked after its replacement was issued");
+    await w.ok(["destroy", "-auto-approve"]);
   });
 });
