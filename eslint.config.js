@@ -89,7 +89,7 @@ module.exports = tseslint.config(
   // Product code: runtime packages only (devDependencies are for tests, bench, scripts, examples), and every
   // require() says why it is one (a require is invisible to the layer rules below).
   {
-    files: ["api/**", "provider/**", "sdk/**", "audit/**", "emulator/**", "plugin/**"],
+    files: ["api/**", "provider/**", "sdk/**", "audit/**", "emulator/**", "plugin/**", "terraform/**"],
     rules: {
       "@typescript-eslint/no-require-imports": "error",
       "import-x/no-extraneous-dependencies": ["error", {
@@ -121,6 +121,23 @@ module.exports = tseslint.config(
       }],
       "@typescript-eslint/no-restricted-imports": ["error", {
         patterns: [{ regex: "^@pulumi/", allowTypeImports: true, message: "provider/ imports nothing of Pulumi at run time (type imports only): it is shared with a native plugin." }],
+      }],
+    },
+  },
+  // terraform/ (the OpenTofu/Terraform provider) is served by the provider core: it may import provider/ and the
+  // contract, never the emulator or the Pulumi SDK (nor anything of Pulumi at run time).
+  {
+    files: ["terraform/**"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [
+          ...NO_EMULATOR,
+          never(dir("sdk"), "terraform/ never imports sdk/ (it is served by the provider core, provider/)."),
+          never(dir("audit"), "terraform/ never imports audit/."),
+        ],
+      }],
+      "@typescript-eslint/no-restricted-imports": ["error", {
+        patterns: [{ regex: "^@pulumi/", allowTypeImports: true, message: "terraform/ imports nothing of Pulumi at run time: OpenTofu users have no Pulumi." }],
       }],
     },
   },

@@ -11,4 +11,6 @@ const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), 
 require("./install-self.js");
 // The native plugin's install tarball (scripts/build-plugin.js), when the plugin compiled.
 if (fs.existsSync(path.join(root, "dist", "plugin", "main.js"))) require("./build-plugin.js").buildPlugin(root);
+// The OpenTofu provider as `tofu init` installs it offline (dist/terraform-mirror).
+require("./terraform-mirror.js");
 process.exit(tsc.status ?? 1);

@@ -52,6 +52,11 @@ describe("lint (eslint.config.js)", function () {
     { file: "provider/probe.ts", source: "../sdk", refused: true },
     { file: "provider/dynamic/probe.ts", source: "@pulumi/pulumi", refused: true },
     { file: "sdk/probe.ts", source: "@pulumi/pulumi", refused: false },
+    { file: "terraform/probe.ts", source: "../provider/bucket", refused: false },
+    { file: "terraform/probe.ts", source: "otterstorage-api", refused: false },
+    { file: "terraform/probe.ts", source: "../sdk", refused: true },
+    { file: "terraform/probe.ts", source: "otterstorage-local", refused: true },
+    { file: "terraform/probe.ts", source: "@pulumi/pulumi", refused: true },
   ];
 
   for (const c of cases) {
