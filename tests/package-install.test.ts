@@ -156,16 +156,17 @@ describe("the packed provider: lean install, and plain, symlinked and workspace 
     const files = tarFiles(tarball);
     for (const f of ["package.json", "schema.json", "README.md", "dist/sdk/index.js", "dist/sdk/index.d.ts", "dist/audit/cli.js",
       "dist/provider/dynamic/bucket.js", "dist/provider/dynamic/accessKey.js", "dist/provider/dynamic/rotationGeneration.js",
-      "dist/terraform/main.js", "terraform/proto/tfplugin6.10.proto", "terraform/proto/grpc_controller.proto"]) {
+      "dist/terraform/main.js", "terraform/proto/tfplugin6.10.proto", "terraform/proto/grpc_controller.proto",
+      "bin/pulumi-resource-otterstorage", "dist/plugin/main.js", "dist/plugin/server.js"]) {
       assert.ok(files.includes(f), `${f} is in the tarball`);
     }
     const stray = files.filter((f) => /(^|\/)(emulator|tests|bench|policy|examples|quickstart)\//.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)));
     assert.deepEqual(stray, []);
     const pkg = JSON.parse(tarText(tarball, "package.json"));
     assert.deepEqual(Object.keys(pkg.dependencies).sort(), [
-      // The OpenTofu/Terraform provider (terraform/): its .proto loader, msgpack and its handshake certificate
-      // (@grpc/grpc-js is a peer dependency, shared with the native plugin).
-      "@grpc/proto-loader", "@msgpack/msgpack", "@peculiar/x509", "reflect-metadata",
+      // The OpenTofu/Terraform provider (terraform/): its .proto loader, msgpack and its handshake certificate;
+      // gRPC for it and the native Pulumi plugin (plugin/), which also reads google-protobuf's well-known types.
+      "@grpc/grpc-js", "google-protobuf", "@grpc/proto-loader", "@msgpack/msgpack", "@peculiar/x509", "reflect-metadata",
       "@smithy/signature-v4", "axios", "otterstorage-api", "zod",
     ].sort());
     assert.deepEqual(Object.keys(pkg.peerDependencies), ["@pulumi/pulumi"]);
