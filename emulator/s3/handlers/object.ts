@@ -1,6 +1,7 @@
 /** Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject. */
 import * as fs from "node:fs";
 import { pipeline } from "node:stream/promises";
+import { headerText, responseHeaderText } from "../auth/headerText";
 import { CHECKSUM_ALGORITHMS, createChecksum, type ChecksumAlgorithm } from "../auth/checksums";
 import { receiveBody, spoolFiles } from "../body";
 import { assertWritable, authorizedBucket, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
@@ -30,7 +31,7 @@ export function metaFromRequest(ctx: Ctx): { contentType: string | null; meta: S
     if (typeof value !== "string") continue;
     if (name.startsWith("x-amz-meta-")) {
       const k = name.slice(11);
-      user[k] = value;
+      user[k] = headerText(value);
       metaSize += k.length + value.length;
     } else if ((STORED_HEADERS as readonly string[]).includes(name)) headers[name] = value;
   }
@@ -179,7 +180,7 @@ function objectHeaders(ctx: Ctx, b: BucketRecord, v: ObjectVersion): Record<stri
   };
   if (b.versioning !== "Unversioned" || v.versionId !== NULL_VERSION) headers["x-amz-version-id"] = v.versionId;
   for (const [k, val] of Object.entries(v.meta.headers ?? {})) headers[k] = val;
-  for (const [k, val] of Object.entries(v.meta.user ?? {})) headers[`x-amz-meta-${k}`] = val;
+  for (const [k, val] of Object.entries(v.meta.user ?? {})) headers[`x-amz-meta-${k}`] = responseHeaderText(val);
   if (v.meta.partsCount) headers["x-amz-mp-parts-count"] = String(v.meta.partsCount);
   const tagCount = Object.keys(v.meta.tags ?? {}).length;
   if (tagCount) headers["x-amz-tagging-count"] = String(tagCount);
