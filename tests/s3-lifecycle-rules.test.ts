@@ -43,6 +43,8 @@ out['badDate'] = call(s3.put_bucket_lifecycle_configuration, Bucket=B, Lifecycle
   {'ID': 'rule1', 'Prefix': 'test1/', 'Status': 'Enabled', 'Expiration': {'Date': '20200101'}}]})
 out['badStatus'] = call(s3.put_bucket_lifecycle_configuration, Bucket=B, LifecycleConfiguration={'Rules': [
   {'ID': 'rule1', 'Prefix': 'test1/', 'Status': 'ENABLED', 'Expiration': {'Days': 2}}]})
+out['transitionBadDate'] = call(s3.put_bucket_lifecycle_configuration, Bucket=B, LifecycleConfiguration={'Rules': [
+  {'ID': 'rule1', 'Prefix': 'test1/', 'Status': 'Enabled', 'Transitions': [{'Date': '20220101', 'StorageClass': 'GLACIER'}]}]})
 out['sameId'] = call(s3.put_bucket_lifecycle_configuration, Bucket=B, LifecycleConfiguration={'Rules': [
   {'ID': 'rule1', 'Prefix': 'a/', 'Status': 'Enabled', 'Expiration': {'Days': 2}}, {'ID': 'rule1', 'Prefix': 'b/', 'Status': 'Enabled', 'Expiration': {'Days': 2}}]})
 `);
@@ -57,6 +59,7 @@ out['sameId'] = call(s3.put_bucket_lifecycle_configuration, Bucket=B, LifecycleC
     assert.equal(out.badDate.status, 400, JSON.stringify(out.badDate));
     assert.deepEqual([out.badStatus.error, out.badStatus.status], ["MalformedXML", 400]);
     assert.deepEqual([out.sameId.error, out.sameId.status], ["InvalidArgument", 400]);
+    assert.equal(out.transitionBadDate.status, 400, "a bad date is a 400 even where transitions are not served");
   });
 
   it("AWS CLI: a rule with Expiration.Date shows up in the Control API's lifecycleRules as expirationDate", async function () {

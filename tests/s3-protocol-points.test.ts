@@ -80,6 +80,31 @@ out['got'] = s3.get_object(Bucket=B, Key='meta-boto3')['Metadata'].get('meta1')
     // The AWS CLI refuses non-ASCII metadata itself ("S3 metadata can only contain ASCII characters"), before sending.
   });
 
+  it("boto3: a Suspended bucket's PUT names no version, Content-Encoding is kept as sent, an empty continuation token is page one, tags come back in key order, a wrong object checksum on Complete is BadDigest", async function () {
+    const missing = await boto3Missing();
+    if (missing) return skipBecause(this, missing);
+    const sus = await bucketWithKey(emu(), "points-suspended", { versioning: "Suspended" });
+    const out = await boto3(emu(), sus, `
+out['suspendedPut'] = 'VersionId' in s3.put_object(Bucket=B, Key='k', Body=b'x')
+s3.put_object(Bucket=B, Key='enc', Body=b'x', ContentEncoding='deflate, gzip')
+out['enc'] = s3.head_object(Bucket=B, Key='enc')['ContentEncoding']
+l = s3.list_objects_v2(Bucket=B, ContinuationToken='')
+out['page'] = [l.get('ContinuationToken'), [o['Key'] for o in l['Contents']]]
+s3.meta.events.register('before-call.s3.PutObject', lambda **kw: kw['params']['headers'].update({'x-amz-tagging': 'foo=bar&bar'}))
+s3.put_object(Bucket=B, Key='tagged', Body=b'x')
+out['tags'] = s3.get_object_tagging(Bucket=B, Key='tagged')['TagSet']
+u = s3.create_multipart_upload(Bucket=B, Key='mp', ChecksumAlgorithm='SHA256')['UploadId']
+p = s3.upload_part(Bucket=B, Key='mp', UploadId=u, PartNumber=1, Body=b'abc', ChecksumAlgorithm='SHA256')
+out['badSum'] = call(s3.complete_multipart_upload, Bucket=B, Key='mp', UploadId=u, ChecksumSHA256='bad',
+  MultipartUpload={'Parts': [{'PartNumber': 1, 'ETag': p['ETag'], 'ChecksumSHA256': p['ChecksumSHA256']}]})
+`);
+    assert.equal(out.suspendedPut, false);
+    assert.equal(out.enc, "deflate, gzip");
+    assert.deepEqual(out.page, ["", ["enc", "k"]]);
+    assert.deepEqual(out.tags, [{ Key: "bar", Value: "" }, { Key: "foo", Value: "bar" }]);
+    assert.deepEqual([out.badSum.error, out.badSum.status], ["BadDigest", 400]);
+  });
+
   it("a copy whose source is another bucket is refused with AccessDenied, even when this bucket's key could read a same-named object", async () => {
     const other = await bucketWithKey(emu(), "points-other");
     await sdk(emu(), other).send(new PutObjectCommand({ Bucket: other.bucket, Key: "secret", Body: "not yours" }));

@@ -68,17 +68,21 @@ function int(v: unknown, field: string): number {
 }
 
 /** Expiration <Date>: ISO 8601 (a date or a date-time), at midnight UTC as S3 requires. */
-function expirationDate(v: unknown, where: string): string {
+function expirationDate(v: unknown, where: string, element = "Expiration"): string {
   const s = typeof v === "string" ? v.trim() : "";
   const t = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s) ? Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s) : NaN;
-  if (Number.isNaN(t)) throw Errors.malformedXml(`${where}.Expiration.Date must be an ISO 8601 date, e.g. 2030-01-01T00:00:00Z.`);
-  if (t % DAY_MS !== 0) throw Errors.invalidArgument("Date", s, `${where}.Expiration.Date: 'Date' must be at midnight GMT.`);
+  if (Number.isNaN(t)) throw Errors.malformedXml(`${where}.${element}.Date must be an ISO 8601 date, e.g. 2030-01-01T00:00:00Z.`);
+  if (t % DAY_MS !== 0) throw Errors.invalidArgument("Date", s, `${where}.${element}.Date: 'Date' must be at midnight GMT.`);
   return new Date(t).toISOString();
 }
 
 /** Map one <Rule> to the bucket's lifecycle rule (api/schemas LifecycleRule); anything we do not model is refused. */
 function parseRule(raw: Record<string, unknown>, index: number): LifecycleRuleT {
   const where = `Rule[${index + 1}]`;
+  // A Transition's date is checked like Expiration's first: a malformed document is a 400 before it is a 501.
+  for (const t of asArray(raw.Transition as Record<string, unknown> | Record<string, unknown>[])) {
+    if (t && typeof t === "object" && t.Date !== undefined) expirationDate(t.Date, where, "Transition");
+  }
   for (const unsupported of ["Transition", "NoncurrentVersionTransition"]) {
     if (raw[unsupported] !== undefined) throw new S3Error("NotImplemented", `${where}.${unsupported}: OtterStorage has no storage classes to transition to; remove the ${unsupported} element.`);
   }

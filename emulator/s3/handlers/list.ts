@@ -112,7 +112,7 @@ export function listObjectsV2(ctx: Ctx): void {
   const startAfter = q(ctx, "start-after") ?? "";
   const maxKeys = maxKeysOf(ctx);
   let after = startAfter;
-  if (token !== undefined) after = decodeToken(token);
+  if (token !== undefined && token !== "") after = decodeToken(token); // an empty token is the first page
   const page = listPage(ctx, prefix, delimiter, after, maxKeys);
   const owner = q(ctx, "fetch-owner") === "true";
   let body = `<ListBucketResult xmlns="${S3_NS}">${el("Name", ctx.bucket)}${el("Prefix", enc(prefix))}` +

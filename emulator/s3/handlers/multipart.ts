@@ -8,7 +8,7 @@ import { Errors, S3Error } from "../errors";
 import type { DurableBody, StoredMeta, UploadRecord } from "../objectSchema";
 import { OWNER_XML, S3_NS, asArray, el, isoDate } from "../xml";
 import { maxKeysOf } from "./list";
-import { assertKey, checkWriteConditions, copySourceOf, metaFromRequest } from "./object";
+import { assertKey, checkWriteConditions, copySourceOf, metaFromRequest, versionHeader } from "./object";
 import { assertLockAllowed, lockForNewVersion, lockFromHeaders } from "../objectLock";
 
 /** AWS limits: parts 1..10000, every part but the last at least 5 MiB, at most 5 GiB each. */
@@ -169,7 +169,7 @@ async function repeatCompletion(ctx: Ctx, b: BucketRecord): Promise<boolean> {
   if (!v || v.deleteMarker || v.etag !== done.etag) return false;
   await readXml(ctx, "CompleteMultipartUpload", { digest: "ignore" });
   authorizedBucket(ctx);
-  const headers: Record<string, string> = b.versioning === "Unversioned" ? {} : { "x-amz-version-id": v.versionId };
+  const headers = versionHeader(b, v.versionId);
   sendXml(ctx, completeResultXml(ctx, b.name, done.key, done.etag, done.checksum), 200, headers);
   return true;
 }
@@ -213,6 +213,15 @@ export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
   const checksum = fullAlg && fullSum
     ? { algorithm: fullAlg, value: await fullSum.digest(), type: "FULL_OBJECT" as const }
     : await compositeChecksum(chosen);
+  // The object's checksum the client names on Complete (x-amz-checksum-<alg>: full or "<b64>-<parts>") must match.
+  for (const alg of CHECKSUM_ALGORITHMS) {
+    const given = h(ctx, `x-amz-checksum-${alg}`);
+    if (given === undefined) continue;
+    if (!checksum || checksum.algorithm !== alg || checksum.value !== given) {
+      ctx.objects.unlinkLater([durable.file]);
+      throw new S3Error("BadDigest", `The ${alg.toUpperCase()} you specified for the object did not match the calculated checksum.`);
+    }
+  }
   const versionMeta: StoredMeta = {
     ...u.meta, partsCount: chosen.length, ...(checksum ? { checksum } : {}),
     parts: chosen.map((p) => (p.checksum ? { n: p.partNumber, size: p.size, checksum: p.checksum } : { n: p.partNumber, size: p.size })),
@@ -234,8 +243,7 @@ export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
     ctx.objects.unlinkLater([durable.file]);
     throw e;
   });
-  const headers: Record<string, string> = b.versioning === "Unversioned" ? {} : { "x-amz-version-id": v.versionId };
-  sendXml(ctx, completeResultXml(ctx, b.name, u.key, etag, checksum), 200, headers);
+  sendXml(ctx, completeResultXml(ctx, b.name, u.key, etag, checksum), 200, versionHeader(b, v.versionId));
 }
 
 export async function abortMultipartUpload(ctx: Ctx): Promise<void> {

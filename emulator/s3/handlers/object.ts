@@ -38,9 +38,10 @@ export function metaFromRequest(ctx: Ctx): { contentType: string | null; meta: S
   if (metaSize > MAX_USER_META) throw new S3Error("MetadataTooLarge", `Your metadata headers exceed the maximum allowed metadata size (${MAX_USER_META} bytes).`);
   const enc = h(ctx, "content-encoding");
   if (enc) {
-    // aws-chunked is a transfer detail of the upload, not part of the stored object.
-    const kept = enc.split(",").map((s) => s.trim()).filter((s) => s && s !== "aws-chunked");
-    if (kept.length) headers["content-encoding"] = kept.join(",");
+    // aws-chunked is a transfer detail of the upload, not part of the stored object; the rest is kept as sent.
+    const tokens = enc.split(",").map((s) => s.trim());
+    const kept = tokens.filter((s) => s && s !== "aws-chunked");
+    if (kept.length) headers["content-encoding"] = kept.length === tokens.length ? enc.trim() : kept.join(", ");
   }
   const meta: StoredMeta = { user, headers };
   const tags = tagsFromHeader(h(ctx, "x-amz-tagging"));
@@ -48,8 +49,9 @@ export function metaFromRequest(ctx: Ctx): { contentType: string | null; meta: S
   return { contentType: h(ctx, "content-type") ?? null, meta };
 }
 
-function versionHeader(b: BucketRecord, versionId: string): Record<string, string> {
-  return b.versioning === "Unversioned" ? {} : { "x-amz-version-id": versionId };
+/** The version a write made, on its answer: only while versioning is Enabled (a Suspended bucket writes "null" and names none). */
+export function versionHeader(b: Pick<BucketRecord, "versioning">, versionId: string): Record<string, string> {
+  return b.versioning === "Enabled" ? { "x-amz-version-id": versionId } : {};
 }
 
 export async function putObject(ctx: Ctx): Promise<void> {
