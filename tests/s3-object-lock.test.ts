@@ -213,7 +213,7 @@ out['delOff'] = call(s3.delete_object, Bucket=B, Key='held.txt', VersionId=v, By
   });
 });
 
-describe("S3 object lock survives a restart", function () {
+describe("S3 object lock survives a restart and an upgrade", function () {
   this.timeout(60_000);
   it("a version's retention and legal hold are still there after the service restarts on the same data", async () => {
     const fs = await import("node:fs");
@@ -230,6 +230,38 @@ describe("S3 object lock survives a restart", function () {
       try {
         const head = await sdk(emu, key).send(new HeadObjectCommand({ Bucket: key.bucket, Key: "k", VersionId: put.VersionId }));
         assert.deepEqual([head.ObjectLockMode, head.ObjectLockRetainUntilDate?.toISOString(), head.ObjectLockLegalHoldStatus], ["COMPLIANCE", Y2030.toISOString(), "ON"]);
+      } finally {
+        await emu.stop();
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("versions retained before per-version lock existed keep their protection, in their bucket's mode, after the upgrade", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { default: Database } = await import("better-sqlite3");
+    const { startOtterStorage } = await import("otterstorage-local");
+    const { DB_FILE } = await import("otterstorage-local/dist/store");
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "otter-lock-upgrade-"));
+    try {
+      let emu = await startOtterStorage({ dataDir });
+      const key = await bucketWithKey(emu, "lock-upgrade", { objectLock: { mode: "COMPLIANCE", days: 30 } });
+      const put = await sdk(emu, key).send(new PutObjectCommand({ Bucket: key.bucket, Key: "k", Body: "x" }));
+      await emu.stop();
+      // The tables as the previous version left them: a retain_until date, no lock_mode or legal_hold columns.
+      const db = new Database(path.join(dataDir, DB_FILE));
+      db.exec("ALTER TABLE s3_objects DROP COLUMN lock_mode; ALTER TABLE s3_objects DROP COLUMN legal_hold; DELETE FROM schema_migrations WHERE name = 's3-objects-v3-lock'");
+      db.close();
+      emu = await startOtterStorage({ dataDir });
+      try {
+        const s3 = sdk(emu, key);
+        const head = await s3.send(new HeadObjectCommand({ Bucket: key.bucket, Key: "k", VersionId: put.VersionId }));
+        assert.equal(head.ObjectLockMode, "COMPLIANCE");
+        const del = await errorOf(s3.send(new DeleteObjectCommand({ Bucket: key.bucket, Key: "k", VersionId: put.VersionId, BypassGovernanceRetention: true })));
+        assert.equal(del.code, "AccessDenied");
       } finally {
         await emu.stop();
       }
