@@ -5,7 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import {
-  CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand,
+  CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand,
   UploadPartCommand, type S3Client,
 } from "@aws-sdk/client-s3";
 import { useEmulator } from "./support/emulator";
@@ -103,6 +103,23 @@ out['badSum'] = call(s3.complete_multipart_upload, Bucket=B, Key='mp', UploadId=
     assert.deepEqual(out.page, ["", ["enc", "k"]]);
     assert.deepEqual(out.tags, [{ Key: "bar", Value: "" }, { Key: "foo", Value: "bar" }]);
     assert.deepEqual([out.badSum.error, out.badSum.status], ["BadDigest", 400]);
+  });
+
+  it("a conditional delete (If-Match on DeleteObject, ETag in DeleteObjects) removes the object only while its ETag matches", async () => {
+    const plain = await bucketWithKey(emu(), "points-conditional-delete");
+    const c = sdk(emu(), plain);
+    const put = await c.send(new PutObjectCommand({ Bucket: plain.bucket, Key: "k", Body: "v1" }));
+    const bad = await errorOf(c.send(new DeleteObjectCommand({ Bucket: plain.bucket, Key: "k", IfMatch: '"0123456789abcdef0123456789abcdef"' })));
+    assert.deepEqual([bad.code, bad.status], ["PreconditionFailed", 412]);
+    await c.send(new HeadObjectCommand({ Bucket: plain.bucket, Key: "k" }));
+    await c.send(new DeleteObjectCommand({ Bucket: plain.bucket, Key: "k", IfMatch: put.ETag }));
+    assert.equal((await errorOf(c.send(new HeadObjectCommand({ Bucket: plain.bucket, Key: "k" })))).status, 404);
+    const again = await c.send(new DeleteObjectCommand({ Bucket: plain.bucket, Key: "k", IfMatch: "*" }));
+    assert.equal(again.$metadata.httpStatusCode, 204, "a key with no object is deleted as without the condition");
+    await c.send(new PutObjectCommand({ Bucket: plain.bucket, Key: "m", Body: "v1" }));
+    const multi = await c.send(new DeleteObjectsCommand({ Bucket: plain.bucket, Delete: { Objects: [{ Key: "m", ETag: '"0123456789abcdef0123456789abcdef"' }] } }));
+    assert.equal(multi.Errors?.[0]?.Code, "PreconditionFailed");
+    await c.send(new HeadObjectCommand({ Bucket: plain.bucket, Key: "m" }));
   });
 
   it("a copy whose source is another bucket is refused with AccessDenied, even when this bucket's key could read a same-named object", async () => {

@@ -262,7 +262,20 @@ export function headObject(ctx: Ctx): Promise<void> {
   return getObject(ctx, true);
 }
 
-function deleteOne(ctx: Ctx, b: BucketRecord, key: string, versionId: string | undefined): { versionId?: string; deleteMarker: boolean } {
+/**
+ * Conditional delete (If-Match on DeleteObject, <ETag> per DeleteObjects entry;
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html): the current version must have that
+ * ETag (`*`: any), else 412 PreconditionFailed; a key with no current object is deleted as without the condition.
+ */
+function checkDeleteCondition(ctx: Ctx, b: BucketRecord, key: string, ifMatch: string | undefined): void {
+  if (ifMatch === undefined) return;
+  const cur = ctx.objects.get(b.name, key);
+  if (!cur || cur.deleteMarker) return;
+  if (!etagMatches(ifMatch, cur.etag)) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-Match" });
+}
+
+function deleteOne(ctx: Ctx, b: BucketRecord, key: string, versionId: string | undefined, ifMatch?: string): { versionId?: string; deleteMarker: boolean } {
+  checkDeleteCondition(ctx, b, key, ifMatch);
   if (versionId === undefined) return ctx.objects.deleteCurrent(b.name, key, b.versioning);
   const v = ctx.objects.get(b.name, key, versionId);
   if (!v) return { versionId, deleteMarker: false };
@@ -274,7 +287,7 @@ function deleteOne(ctx: Ctx, b: BucketRecord, key: string, versionId: string | u
 export async function deleteObject(ctx: Ctx): Promise<void> {
   const b = bucketOf(ctx);
   assertWritable(b);
-  const r = await ctx.objects.commit(() => deleteOne(ctx, authorizedBucket(ctx), ctx.key as string, q(ctx, "versionId")));
+  const r = await ctx.objects.commit(() => deleteOne(ctx, authorizedBucket(ctx), ctx.key as string, q(ctx, "versionId"), h(ctx, "if-match")));
   const headers: Record<string, string> = {};
   if (r.versionId) headers["x-amz-version-id"] = r.versionId;
   if (r.deleteMarker) headers["x-amz-delete-marker"] = "true";
@@ -295,12 +308,13 @@ export async function deleteObjects(ctx: Ctx): Promise<void> {
   for (const item of items) {
     const key = typeof item.Key === "string" ? item.Key : undefined;
     const versionId = typeof item.VersionId === "string" && item.VersionId !== "" ? item.VersionId : undefined;
+    const ifMatch = typeof item.ETag === "string" && item.ETag !== "" ? item.ETag : undefined;
     if (!key) {
       out += `<Error><Key></Key><Code>MalformedXML</Code><Message>Each Object needs a Key.</Message></Error>`;
       continue;
     }
     try {
-      const r = deleteOne(ctx, live, key, versionId);
+      const r = deleteOne(ctx, live, key, versionId, ifMatch);
       if (!quiet) {
         out += `<Deleted>${el("Key", key)}${versionId ? el("VersionId", versionId) : ""}` +
           `${r.deleteMarker ? "<DeleteMarker>true</DeleteMarker>" : ""}${r.deleteMarker && !versionId ? el("DeleteMarkerVersionId", r.versionId) : ""}</Deleted>`;
