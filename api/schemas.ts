@@ -62,18 +62,37 @@ export const ObjectLock = z
   })
   .meta({ description: "Default object-lock retention. Only at creation; turns versioning on." });
 
+const DAY_MS = 86_400_000;
+
 export const LifecycleRule = z
   .strictObject({
     id: plainText(z.string().min(1).max(255)),
     status: z.enum(["Enabled", "Disabled"]).default("Enabled"),
     prefix: z.string().max(1024).default(""),
     expirationDays: z.number().int().min(1).optional(),
+    expirationDate: isoTime
+      .refine((s) => Date.parse(s) % DAY_MS === 0, "must be midnight UTC, e.g. 2030-01-01T00:00:00Z")
+      .optional()
+      .meta({ description: "Current objects under the prefix expire on this date (midnight UTC); instead of expirationDays" }),
+    expiredObjectDeleteMarker: z.boolean().optional().meta({ description: "Remove delete markers that no longer hide any version (versioned buckets)" }),
+    legacyPrefix: z.boolean().optional().meta({
+      description: "S3 only: the rule named its prefix with the legacy top-level <Prefix> element instead of <Filter>; S3 answers it the same way",
+    }),
     noncurrentVersionExpirationDays: z.number().int().min(1).optional(),
     abortIncompleteMultipartUploadDays: z.number().int().min(1).optional(),
   })
+  .refine((r) => r.expirationDays === undefined || r.expirationDate === undefined, {
+    message: "give expirationDays or expirationDate, not both",
+    path: ["expirationDate"],
+  })
+  .refine((r) => !r.expiredObjectDeleteMarker || (r.expirationDays === undefined && r.expirationDate === undefined), {
+    message: "expiredObjectDeleteMarker cannot be combined with expirationDays or expirationDate (as in S3)",
+    path: ["expiredObjectDeleteMarker"],
+  })
   .refine(
-    (r) => r.expirationDays !== undefined || r.noncurrentVersionExpirationDays !== undefined || r.abortIncompleteMultipartUploadDays !== undefined,
-    { message: "a rule needs at least one of expirationDays, noncurrentVersionExpirationDays, abortIncompleteMultipartUploadDays" },
+    (r) => r.expirationDays !== undefined || r.expirationDate !== undefined || r.expiredObjectDeleteMarker === true ||
+      r.noncurrentVersionExpirationDays !== undefined || r.abortIncompleteMultipartUploadDays !== undefined,
+    { message: "a rule needs at least one of expirationDays, expirationDate, expiredObjectDeleteMarker, noncurrentVersionExpirationDays, abortIncompleteMultipartUploadDays" },
   );
 
 export const BucketTags = z

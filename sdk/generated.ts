@@ -54,6 +54,12 @@ export interface BucketArgs {
       status?: pulumi.Input<"Enabled" | "Disabled">;
       prefix?: pulumi.Input<string>;
       expirationDays?: pulumi.Input<number>;
+      /** Current objects under the prefix expire on this date (midnight UTC); instead of expirationDays */
+      expirationDate?: pulumi.Input<string>;
+      /** Remove delete markers that no longer hide any version (versioned buckets) */
+      expiredObjectDeleteMarker?: pulumi.Input<boolean>;
+      /** S3 only: the rule named its prefix with the legacy top-level <Prefix> element instead of <Filter>; S3 answers it the same way */
+      legacyPrefix?: pulumi.Input<boolean>;
       noncurrentVersionExpirationDays?: pulumi.Input<number>;
       abortIncompleteMultipartUploadDays?: pulumi.Input<number>;
     }>[]>;
@@ -109,6 +115,12 @@ export interface BucketOutputProperties {
       status: "Enabled" | "Disabled";
       prefix: string;
       expirationDays?: number;
+      /** Current objects under the prefix expire on this date (midnight UTC); instead of expirationDays */
+      expirationDate?: string;
+      /** Remove delete markers that no longer hide any version (versioned buckets) */
+      expiredObjectDeleteMarker?: boolean;
+      /** S3 only: the rule named its prefix with the legacy top-level <Prefix> element instead of <Filter>; S3 answers it the same way */
+      legacyPrefix?: boolean;
       noncurrentVersionExpirationDays?: number;
       abortIncompleteMultipartUploadDays?: number;
     }[]>;

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { XMLParser } from "fast-xml-parser";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AwsChunkedDecoder } from "./auth/chunked";
+import { checksumRequestOf, createChecksum, trailerChecksum } from "./auth/checksums";
 import type { AuthResult } from "./auth/sigv4";
 import type { BucketRecord, StoreLike } from "./contract";
 import { Errors, S3Error } from "./errors";
@@ -109,8 +110,14 @@ function parseXml(body: Buffer, root: string): Record<string, unknown> {
   return (typeof top === "object" && top !== null ? top : {}) as Record<string, unknown>;
 }
 
-/** Read a small XML request body (config documents, DeleteObjects, CompleteMultipartUpload). */
-export async function readXml(ctx: Ctx, root: string): Promise<{ doc: Record<string, unknown>; raw: Buffer }> {
+/**
+ * Read a small XML request body (config documents, DeleteObjects, CompleteMultipartUpload). A Content-MD5 or an
+ * x-amz-checksum-* (header or aws-chunked trailer) sent with it is verified (BadDigest). `digest: "required"` refuses
+ * a body without either, for the calls whose S3 model marks a checksum as required (object-lock configuration,
+ * retention, legal hold: every SDK sends one there, https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectRetention.html);
+ * `"ignore"` is for CompleteMultipartUpload, whose x-amz-checksum-* headers are the object's, not the document's.
+ */
+export async function readXml(ctx: Ctx, root: string, opts: { digest?: "verify" | "required" | "ignore" } = {}): Promise<{ doc: Record<string, unknown>; raw: Buffer }> {
   const chunks: Buffer[] = [];
   let n = 0;
   for await (const c of ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
@@ -118,23 +125,44 @@ export async function readXml(ctx: Ctx, root: string): Promise<{ doc: Record<str
     if (n > MAX_XML_BODY) throw new S3Error("InvalidRequest", `The XML body is larger than ${MAX_XML_BODY} bytes`);
     chunks.push(c);
   }
-  const raw = Buffer.concat(chunks);
+  let raw = Buffer.concat(chunks);
   if (ctx.auth.payload.kind === "hash") {
     if (createHash("sha256").update(raw).digest("hex") !== ctx.auth.payload.sha256) throw new S3Error("XAmzContentSHA256Mismatch");
   }
   const a = ctx.auth;
+  let trailers: Record<string, string> = {};
   if (a.payload.kind === "chunked") {
     const signing = a.payload.signed ? { signingKey: a.signingKey, longDate: a.longDate, scope: a.scope, seedSignature: a.seedSignature } : null;
     const d = new AwsChunkedDecoder(signing, a.payload.trailer);
     const out: Buffer[] = [];
     d.push(raw, (b) => void out.push(b));
     d.end();
-    const decoded = Buffer.concat(out);
-    if (decoded.length === 0) throw Errors.malformedXml(`Send a <${root}> document.`);
-    return { doc: parseXml(decoded, root), raw: decoded };
+    raw = Buffer.concat(out);
+    trailers = d.trailers;
   }
+  const digest = opts.digest ?? "verify";
+  if (digest !== "ignore") await verifyDigest(ctx, raw, trailers, digest === "required");
   if (raw.length === 0) throw Errors.malformedXml(`Send a <${root}> document.`);
   return { doc: parseXml(raw, root), raw };
+}
+
+async function verifyDigest(ctx: Ctx, body: Buffer, trailers: Record<string, string>, required: boolean): Promise<void> {
+  const md5 = h(ctx, "content-md5");
+  const want = checksumRequestOf(ctx.req.headers);
+  if (required && md5 === undefined && want === undefined) {
+    throw new S3Error("InvalidRequest", `Missing required header for this request: Content-MD5 or an x-amz-checksum-* header (${ctx.operation || "this operation"} requires a checksum of its body).`);
+  }
+  if (md5 !== undefined) {
+    if (!/^[A-Za-z0-9+/]{22}==$/.test(md5)) throw new S3Error("InvalidDigest");
+    if (createHash("md5").update(body).digest("base64") !== md5) throw new S3Error("BadDigest", "The Content-MD5 you specified did not match what we received.");
+  }
+  if (want) {
+    const expected = want.trailer ? trailerChecksum(trailers, want.algorithm) : want.expected;
+    if (expected === undefined) throw new S3Error("InvalidRequest", `The x-amz-checksum-${want.algorithm} trailer declared in x-amz-trailer was not sent`);
+    const sum = createChecksum(want.algorithm);
+    sum.update(body);
+    if ((await sum.digest()) !== expected) throw new S3Error("BadDigest", `The ${want.algorithm.toUpperCase()} you specified did not match the calculated checksum.`);
+  }
 }
 
 export function etagHeader(etag: string): string {

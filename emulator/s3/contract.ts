@@ -8,4 +8,4 @@ import type { Store } from "../store";
 export type { BucketRecord, CredentialRecord } from "../store/records";
 export type { Logger as LoggerLike, RequestLogEntry as RequestLogEntryLike } from "../log";
 
-export type StoreLike = Pick<Store, "db" | "dataDir" | "clock" | "getBucket" | "updateBucket" | "resolveCredential" | "noteKeyUsed" | "migrate">;
+export type StoreLike = Pick<Store, "db" | "dataDir" | "clock" | "getBucket" | "updateBucket" | "setDefaultRetention" | "resolveCredential" | "noteKeyUsed" | "migrate">;

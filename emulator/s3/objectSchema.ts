@@ -3,6 +3,7 @@
  * (versions.ts, uploads.ts, bucketContents.ts, lifecycle.ts) prepare their statements against these tables.
  */
 import { randomBytes } from "node:crypto";
+import { COMPLETED_UPLOADS_MIGRATION } from "./completedUploads";
 import type { StoreLike } from "./contract";
 
 export const NULL_VERSION = "null";
@@ -15,8 +16,15 @@ export interface StoredMeta {
   /** type COMPOSITE: a multipart object's checksum of its parts' checksums ("<base64>-<parts>"); else FULL_OBJECT. */
   checksum?: { algorithm: string; value: string; type?: "COMPOSITE" | "FULL_OBJECT" };
   partsCount?: number;
+  /** Multipart objects: each part's number, size and checksum ("<alg>:<base64>"), in order (GET ?partNumber, GetObjectAttributes). */
+  parts?: Array<{ n: number; size: number; checksum?: string }>;
   /** Object tags of this version (emulator/s3/handlers/tagging.ts). */
   tags?: Record<string, string>;
+  /** Uploads only: x-amz-checksum-algorithm and x-amz-checksum-type of CreateMultipartUpload. */
+  checksumAlgorithm?: string;
+  checksumType?: "COMPOSITE" | "FULL_OBJECT";
+  /** Uploads only: the x-amz-object-lock-* headers of CreateMultipartUpload, applied at completion. */
+  lock?: { mode?: LockMode; retainUntil?: number; legalHold?: boolean };
 }
 
 export interface ObjectVersion {
@@ -34,9 +42,23 @@ export interface ObjectVersion {
   file: string | null;
   /** The body itself when it is small (see INLINE_MAX_BYTES); only loaded by get(). */
   inline: Buffer | null;
+  /** Object lock of this version (emulator/s3/objectLock.ts): a retention mode with its date, and the legal hold. */
+  lockMode: LockMode | null;
   retainUntil: number | null;
+  legalHold: boolean;
   noncurrentSince: number | null;
 }
+
+export type LockMode = "GOVERNANCE" | "COMPLIANCE";
+
+/** What a new version is locked with: an explicit or default retention (mode and date, or neither) and a legal hold. */
+export interface VersionLock {
+  mode: LockMode | null;
+  retainUntil: number | null;
+  legalHold: boolean;
+}
+
+export const NO_LOCK: VersionLock = Object.freeze({ mode: null, retainUntil: null, legalHold: false });
 
 export interface UploadRecord {
   uploadId: string;
@@ -112,6 +134,16 @@ export function migrateObjectTables(store: StoreLike): void {
   store.migrate("s3-objects-v1", MIGRATION);
   store.migrate("s3-objects-v2-inline", "ALTER TABLE s3_objects ADD COLUMN inline BLOB");
   store.migrate("s3-objects-v3-upload-incarnation", UPLOAD_INCARNATION);
+  // Per-version object lock. Versions retained before this step got their bucket's default retention, whose mode
+  // was the bucket's: give them that mode, so they stay protected exactly as before.
+  store.migrate("s3-objects-v3-lock", `
+    ALTER TABLE s3_objects ADD COLUMN lock_mode TEXT;
+    ALTER TABLE s3_objects ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
+    UPDATE s3_objects SET lock_mode = COALESCE(
+      (SELECT json_extract(b.object_lock, '$.mode') FROM buckets b WHERE b.name = s3_objects.bucket), 'COMPLIANCE')
+      WHERE retain_until IS NOT NULL;
+  `);
+  store.migrate("s3-completed-uploads-v1", COMPLETED_UPLOADS_MIGRATION);
 }
 
 /**
@@ -129,13 +161,13 @@ DELETE FROM s3_uploads WHERE incarnation IS NULL;
 `;
 
 /** Everything but the inline body: listings never load bodies. */
-export const LIST_COLUMNS = "bucket, key, version_id, seq, is_latest, delete_marker, size, etag, content_type, last_modified, meta, file, retain_until, noncurrent_since";
+export const LIST_COLUMNS = "bucket, key, version_id, seq, is_latest, delete_marker, size, etag, content_type, last_modified, meta, file, retain_until, noncurrent_since, lock_mode, legal_hold";
 
 /** One s3_objects row as SQLite returns it. */
 export interface ObjectRow {
   bucket: string; key: string; version_id: string; seq: number; is_latest: number; delete_marker: number; size: number;
   etag: string; content_type: string | null; last_modified: number; meta: string; file: string | null;
-  retain_until: number | null; noncurrent_since: number | null; inline?: Buffer | null;
+  retain_until: number | null; noncurrent_since: number | null; lock_mode: string | null; legal_hold: number; inline?: Buffer | null;
 }
 
 export function toVersion(r: ObjectRow): ObjectVersion {
@@ -143,7 +175,7 @@ export function toVersion(r: ObjectRow): ObjectVersion {
     bucket: r.bucket, key: r.key, versionId: r.version_id, seq: r.seq, isLatest: r.is_latest === 1,
     deleteMarker: r.delete_marker === 1, size: r.size, etag: r.etag, contentType: r.content_type,
     lastModified: r.last_modified, meta: JSON.parse(r.meta) as StoredMeta, file: r.file, inline: r.inline ?? null,
-    retainUntil: r.retain_until, noncurrentSince: r.noncurrent_since,
+    lockMode: r.lock_mode as LockMode | null, retainUntil: r.retain_until, legalHold: r.legal_hold === 1, noncurrentSince: r.noncurrent_since,
   };
 }
 

@@ -6,13 +6,15 @@
  *   versions.ts        current and noncurrent versions, delete markers, listings
  *   uploads.ts         multipart uploads and parts
  *   bucketContents.ts  stats, emptiness and the forced purge, for the control plane
+ *   completedUploads.ts what each CompleteMultipartUpload answered, for a retried completion
  * This class only wires them and is the one surface the handlers, the control plane and lifecycle.ts use.
  */
 import { BodyFiles } from "./bodyFiles";
 import { BucketContents } from "./bucketContents";
+import { CompletedUploads, type CompletedUpload } from "./completedUploads";
 import type { StoreLike } from "./contract";
 import { GroupCommit } from "./groupCommit";
-import { migrateObjectTables, type DurableBody, type NewVersion, type ObjectVersion, type PartRecord, type StoredMeta, type UploadRecord } from "./objectSchema";
+import { migrateObjectTables, type DurableBody, type NewVersion, type ObjectVersion, type PartRecord, type StoredMeta, type UploadRecord, type VersionLock } from "./objectSchema";
 import { Uploads } from "./uploads";
 import { Versions } from "./versions";
 
@@ -25,6 +27,7 @@ export class ObjectStore {
   private readonly versions: Versions;
   private readonly uploads: Uploads;
   private readonly contents: BucketContents;
+  private readonly completed: CompletedUploads;
 
   constructor(readonly store: StoreLike) {
     migrateObjectTables(store);
@@ -36,6 +39,7 @@ export class ObjectStore {
     this.versions = new Versions(store, this.tx);
     this.uploads = new Uploads(store, this.tx);
     this.contents = new BucketContents(store, this.tx, this.uploads, this.files);
+    this.completed = new CompletedUploads(store);
     const referenced = new Set<string>();
     const allFiles = store.db.prepare("SELECT file FROM s3_objects WHERE file IS NOT NULL UNION ALL SELECT file FROM s3_parts");
     for (const r of allFiles.iterate() as Iterable<{ file: string }>) referenced.add(r.file);
@@ -83,8 +87,12 @@ export class ObjectStore {
     return this.versions.get(bucket, key, versionId);
   }
 
-  putVersion(bucket: string, key: string, versioning: string, v: NewVersion, retainUntil: number | null = null): ObjectVersion {
-    return this.versions.put(bucket, key, versioning, v, retainUntil);
+  putVersion(bucket: string, key: string, versioning: string, v: NewVersion, lock?: VersionLock): ObjectVersion {
+    return this.versions.put(bucket, key, versioning, v, lock);
+  }
+
+  setLock(v: ObjectVersion, lock: VersionLock): void {
+    this.versions.setLock(v, lock);
   }
 
   setMeta(v: ObjectVersion, meta: StoredMeta): void {
@@ -146,5 +154,14 @@ export class ObjectStore {
   /** Drop an upload and its part files (abort, or after completion). */
   removeUpload(uploadId: string): void {
     this.uploads.remove(uploadId);
+  }
+
+  /** What a completion answered (completedUploads.ts), so a retried CompleteMultipartUpload gets the same 200. */
+  rememberCompleted(c: Omit<CompletedUpload, "completed">): void {
+    this.completed.remember(c);
+  }
+
+  completedUpload(uploadId: string): CompletedUpload | undefined {
+    return this.completed.get(uploadId);
   }
 }

@@ -10,10 +10,12 @@ import { verifyRequest } from "./auth/sigv4";
 import type { Ctx } from "./context";
 import type { LoggerLike, StoreLike } from "./contract";
 import { Errors, S3Error, errorXml, toS3Error } from "./errors";
+import { getObjectAttributes } from "./handlers/attributes";
 import * as bucketOps from "./handlers/bucket";
 import { listObjectVersions, listObjectsV1, listObjectsV2 } from "./handlers/list";
 import * as mp from "./handlers/multipart";
 import * as objectOps from "./handlers/object";
+import * as lock from "./handlers/objectLock";
 import * as tagging from "./handlers/tagging";
 import { startLifecycleTimer } from "./lifecycle";
 import { checkLimits, DEFAULT_S3_LIMITS, limitedServer, listen, type ListenerLimits } from "../listen";
@@ -45,6 +47,8 @@ const UNSUPPORTED = new Set([
   "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment", "analytics", "inventory", "metrics",
   "intelligent-tiering", "retention", "legal-hold", "torrent", "restore", "select", "attributes", "session",
 ]);
+/** Sub-resources of UNSUPPORTED's names that are served on objects (not on buckets). */
+const OBJECT_SUBRESOURCES = new Set(["tagging", "retention", "legal-hold", "attributes"]);
 
 function has(ctx: Ctx, name: string): boolean {
   return ctx.query[name] !== undefined;
@@ -57,7 +61,7 @@ function route(ctx: Ctx): Route {
     throw new S3Error("MethodNotAllowed");
   }
   for (const k of Object.keys(ctx.query)) {
-    if (k === "tagging" && ctx.key !== null) continue; // object tagging is served; bucket tagging is not
+    if (OBJECT_SUBRESOURCES.has(k) && ctx.key !== null) continue; // object tagging is served; bucket tagging is not
     if (UNSUPPORTED.has(k)) throw new S3Error("NotImplemented", `The '${k}' sub-resource is not supported by OtterStorage.`);
   }
   if (ctx.key === null) {
@@ -65,7 +69,7 @@ function route(ctx: Ctx): Route {
       case "GET":
         if (has(ctx, "versioning")) return { op: "GetBucketVersioning", fn: bucketOps.getBucketVersioning };
         if (has(ctx, "lifecycle")) return { op: "GetBucketLifecycleConfiguration", fn: bucketOps.getBucketLifecycle };
-        if (has(ctx, "object-lock")) return { op: "GetObjectLockConfiguration", fn: bucketOps.getObjectLockConfiguration };
+        if (has(ctx, "object-lock")) return { op: "GetObjectLockConfiguration", fn: lock.getObjectLockConfiguration };
         if (has(ctx, "location")) return { op: "GetBucketLocation", fn: bucketOps.getBucketLocation };
         if (has(ctx, "uploads")) return { op: "ListMultipartUploads", fn: mp.listMultipartUploads };
         if (has(ctx, "versions")) return { op: "ListObjectVersions", fn: listObjectVersions };
@@ -76,7 +80,7 @@ function route(ctx: Ctx): Route {
       case "PUT":
         if (has(ctx, "versioning")) return { op: "PutBucketVersioning", fn: bucketOps.putBucketVersioning };
         if (has(ctx, "lifecycle")) return { op: "PutBucketLifecycleConfiguration", fn: bucketOps.putBucketLifecycle };
-        if (has(ctx, "object-lock")) return { op: "PutObjectLockConfiguration", fn: bucketOps.putObjectLockConfiguration };
+        if (has(ctx, "object-lock")) return { op: "PutObjectLockConfiguration", fn: lock.putObjectLockConfiguration };
         return { op: "CreateBucket", fn: bucketOps.createBucket };
       case "DELETE":
         if (has(ctx, "lifecycle")) return { op: "DeleteBucketLifecycle", fn: bucketOps.deleteBucketLifecycle };
@@ -89,12 +93,17 @@ function route(ctx: Ctx): Route {
   switch (m) {
     case "GET":
       if (has(ctx, "tagging")) return { op: "GetObjectTagging", fn: tagging.getObjectTagging };
+      if (has(ctx, "retention")) return { op: "GetObjectRetention", fn: lock.getObjectRetention };
+      if (has(ctx, "legal-hold")) return { op: "GetObjectLegalHold", fn: lock.getObjectLegalHold };
+      if (has(ctx, "attributes")) return { op: "GetObjectAttributes", fn: getObjectAttributes };
       if (has(ctx, "uploadId")) return { op: "ListParts", fn: mp.listParts };
       return { op: "GetObject", fn: objectOps.getObject };
     case "HEAD":
       return { op: "HeadObject", fn: objectOps.headObject };
     case "PUT":
       if (has(ctx, "tagging")) return { op: "PutObjectTagging", fn: tagging.putObjectTagging };
+      if (has(ctx, "retention")) return { op: "PutObjectRetention", fn: lock.putObjectRetention };
+      if (has(ctx, "legal-hold")) return { op: "PutObjectLegalHold", fn: lock.putObjectLegalHold };
       if (has(ctx, "uploadId") || has(ctx, "partNumber")) {
         if (!has(ctx, "uploadId") || !has(ctx, "partNumber")) throw new S3Error("InvalidRequest", "UploadPart needs both partNumber and uploadId.");
         return { op: ctx.req.headers["x-amz-copy-source"] !== undefined ? "UploadPartCopy" : "UploadPart", fn: mp.uploadPart };
@@ -209,6 +218,7 @@ export async function startS3Server(opts: S3ServerOptions): Promise<{ url: strin
         throw foreign ? Errors.foreignBucket(parts.bucket as string) : e;
       }
       operation = r.op;
+      ctx.operation = r.op;
       // CreateBucket names a bucket no key can own yet: its refusal explains where buckets come from instead.
       if (foreign && r.op !== "CreateBucket") throw Errors.foreignBucket(parts.bucket as string);
       // GET/HEAD/DELETE never read a body; one sent anyway must still be drained, or Node aborts the answer once the
@@ -240,6 +250,9 @@ export async function startS3Server(opts: S3ServerOptions): Promise<{ url: strin
   const server = limitedServer(checkLimits(opts.limits, DEFAULT_S3_LIMITS, "s3Limits"), (req, res) => {
     void handle(req, res);
   });
+  // An Expect other than 100-continue: Node answers 417 unless someone listens. S3 ignores the header, and so do we
+  // (RFC 9110 §10.1.1 lets a server ignore an expectation it does not support).
+  server.on("checkExpectation", (req, res) => void handle(req, res));
   const url = await listen(server, opts.port, opts.host);
   const stopLifecycle = startLifecycleTimer(store, objects, (e) => log.error("lifecycle run failed", e));
   let closing: Promise<void> | undefined;

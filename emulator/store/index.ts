@@ -18,6 +18,7 @@ import { STORE_MIGRATIONS } from "./migrations";
 import { lockDataDir } from "./lock";
 import { StoreError, accessKeyNotFound, bucketNotFound, legalHoldActive } from "./errors";
 import { AccessKeyRecord, BucketPatch, BucketRecord, BucketRow, CredentialRecord, IdempotentReplay, KeyRow, NewBucket, StoreOptions, TemporaryCredentialRecord, canonicalJson, freezeBucket, rowToBucket, rowToKey } from "./records";
+import type { ObjectLock } from "otterstorage-api";
 
 export { StoreError } from "./errors";
 export type { FieldError } from "./errors";
@@ -175,6 +176,21 @@ export class Store {
     this.db
       .prepare("UPDATE buckets SET versioning = ?, legal_hold = ?, lifecycle_rules = ?, storage_class = ?, tags = ? WHERE name = ?")
       .run(next.versioning, next.legalHold ? 1 : 0, JSON.stringify(next.lifecycleRules), next.storageClass, JSON.stringify(next.tags), name);
+    this.buckets.set(name, next);
+    return next;
+  }
+
+  /**
+   * S3 PutObjectLockConfiguration: the default retention of a bucket that has object lock (what new versions get;
+   * stored versions keep theirs). Object lock itself is still chosen at creation: a bucket without it is refused.
+   */
+  setDefaultRetention(name: string, lock: ObjectLock): BucketRecord {
+    const cur = this.buckets.get(name);
+    if (!cur) throw bucketNotFound(name);
+    if (!cur.objectLock) throw new StoreError("ObjectLockImmutable", `Bucket '${name}' was created without object lock; object lock can only be set when a bucket is created.`);
+    if (cur.legalHold) throw legalHoldActive(name, "object lock changes");
+    const next = freezeBucket({ ...cur, objectLock: { mode: lock.mode, days: lock.days } });
+    this.db.prepare("UPDATE buckets SET object_lock = ? WHERE name = ?").run(JSON.stringify(next.objectLock), name);
     this.buckets.set(name, next);
     return next;
   }

@@ -13,6 +13,7 @@ import {
   ALGORITHM, MAX_PRESIGN_SECONDS, MAX_SKEW_MS, SERVICE, STREAMING_SIGNED, STREAMING_SIGNED_TRAILER,
   STREAMING_UNSIGNED_TRAILER, UNSIGNED_PAYLOAD, type PayloadMode,
 } from "./constants";
+import { headerText, utf8Reading } from "./headerText";
 import { NodeSha256 } from "./sha256";
 
 /** What a request looks like to the verifier: raw (still percent-encoded) path, decoded query. */
@@ -160,12 +161,12 @@ export interface SignatureInput {
  * own computation, exported so tests/s3-sigv4-vectors.test.ts can hold it to AWS's published SigV4 test suite
  * (which signs for service "service") and to requests captured from real clients.
  */
-export async function signatureOf(req: SignedRequest, p: SignatureInput, fail: (what: string) => S3Error = Errors.malformedAuth) {
+export async function signatureOf(req: SignedRequest, p: SignatureInput, fail: (what: string) => S3Error = Errors.malformedAuth, utf8 = false) {
   const headers: HeaderBag = {};
   for (const name of p.signedHeaders) {
     const v = header(req, name);
     if (v === undefined) throw fail(`the signed header '${name}' is missing from the request`);
-    headers[name] = v;
+    headers[name] = utf8 ? headerText(v) : v;
   }
   const canonicalRequest = canonicalizer.canonicalRequest(req.method, req.rawPath, req.query,
     getCanonicalHeaders({ headers } as never, undefined, new Set(p.signedHeaders)), p.payloadHash);
@@ -191,8 +192,22 @@ async function expectedSignature(
   req: SignedRequest, cred: CredentialRecord, signedHeaders: string[], payloadHash: string,
   longDate: string, shortDate: string, region: string, fail: (what: string) => S3Error,
 ) {
-  const r = await signatureOf(req, { signedHeaders, payloadHash, longDate, shortDate, region, service: SERVICE, secretAccessKey: cred.secretAccessKey }, fail);
-  return { signature: r.signature, stringToSign: r.stringToSign, key: r.key };
+  const input = { signedHeaders, payloadHash, longDate, shortDate, region, service: SERVICE, secretAccessKey: cred.secretAccessKey };
+  const r = await signatureOf(req, input, fail);
+  // Non-ASCII header values sent as UTF-8 bytes (the JavaScript SDK) were signed as that text (auth/headerText.ts).
+  const alternative = signedHeaders.some((n) => {
+    const v = header(req, n);
+    return v !== undefined && utf8Reading(v) !== undefined;
+  });
+  const alt = alternative ? await signatureOf(req, input, fail, true) : undefined;
+  return { signature: r.signature, alternative: alt?.signature, stringToSign: r.stringToSign, key: r.key };
+}
+
+/** Constant-time match against the signature as received, or its UTF-8 reading when there is one. */
+function signatureMatches(expected: { signature: string; alternative?: string }, given: string): boolean {
+  const a = safeEqual(expected.signature, given);
+  const b = expected.alternative !== undefined && safeEqual(expected.alternative, given);
+  return a || b;
 }
 
 export interface VerifyOptions {
@@ -235,8 +250,9 @@ async function verifyHeader(req: SignedRequest, authz: string, store: StoreLike,
   const cred = resolve(store, auth.accessKeyId, header(req, "x-amz-security-token"), now);
   const contentSha = header(req, "x-amz-content-sha256");
   const payload = payloadModeOf(contentSha, false);
-  const { signature, stringToSign, key } = await expectedSignature(req, cred, auth.signedHeaders, contentSha as string, amzDate, auth.shortDate, auth.region, Errors.malformedAuth);
-  if (!safeEqual(signature, auth.signature)) {
+  const expected = await expectedSignature(req, cred, auth.signedHeaders, contentSha as string, amzDate, auth.shortDate, auth.region, Errors.malformedAuth);
+  const { stringToSign, key } = expected;
+  if (!signatureMatches(expected, auth.signature)) {
     throw new S3Error("SignatureDoesNotMatch", undefined, { AWSAccessKeyId: cred.accessKeyId, StringToSign: stringToSign });
   }
   return { credential: cred, presigned: false, payload, signingKey: key, longDate: amzDate, scope: auth.scope, seedSignature: auth.signature };
@@ -285,9 +301,10 @@ async function verifyPresigned(req: SignedRequest, alg: string, store: StoreLike
   assertAmzHeadersSigned(req, headersList);
   const contentSha = header(req, "x-amz-content-sha256");
   const payloadHash = headersList.includes("x-amz-content-sha256") && contentSha ? contentSha : UNSIGNED_PAYLOAD;
-  const { signature: expected, stringToSign, key } = await expectedSignature(req, cred, headersList, payloadHash, longDate as string, cr.shortDate, cr.region,
+  const expected = await expectedSignature(req, cred, headersList, payloadHash, longDate as string, cr.shortDate, cr.region,
     (what) => Errors.badQueryAuth(`X-Amz-SignedHeaders: ${what}`));
-  if (!safeEqual(expected, signature)) {
+  const { stringToSign, key } = expected;
+  if (!signatureMatches(expected, signature)) {
     throw new S3Error("SignatureDoesNotMatch", undefined, { AWSAccessKeyId: cred.accessKeyId, StringToSign: stringToSign });
   }
   if (now > signedAt + ttl * 1000) {

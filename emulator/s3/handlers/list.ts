@@ -87,7 +87,9 @@ export function listObjectsV1(ctx: Ctx): void {
   const marker = q(ctx, "marker") ?? "";
   const maxKeys = maxKeysOf(ctx);
   const page = listPage(ctx, prefix, delimiter, marker, maxKeys);
-  let body = `<ListBucketResult xmlns="${S3_NS}">${el("Name", ctx.bucket)}${el("Prefix", enc(prefix))}${el("Marker", enc(marker))}` +
+  // The top-level Prefix of v1 goes back as sent, even with encoding-type=url: S3 encodes only Delimiter, Marker,
+  // NextMarker, Key and CommonPrefixes there, and botocore decodes exactly those (botocore/handlers.py decode_list_object).
+  let body = `<ListBucketResult xmlns="${S3_NS}">${el("Name", ctx.bucket)}${el("Prefix", prefix)}${el("Marker", enc(marker))}` +
     `${el("MaxKeys", maxKeys)}${delimiter ? el("Delimiter", enc(delimiter)) : ""}${q(ctx, "encoding-type") ? el("EncodingType", "url") : ""}` +
     `${el("IsTruncated", page.truncated)}${page.truncated && delimiter && page.last ? el("NextMarker", enc(page.last)) : ""}`;
   for (const o of page.contents) body += contentsXml(o, enc, true);
@@ -110,7 +112,7 @@ export function listObjectsV2(ctx: Ctx): void {
   const startAfter = q(ctx, "start-after") ?? "";
   const maxKeys = maxKeysOf(ctx);
   let after = startAfter;
-  if (token !== undefined) after = decodeToken(token);
+  if (token !== undefined && token !== "") after = decodeToken(token); // an empty token is the first page
   const page = listPage(ctx, prefix, delimiter, after, maxKeys);
   const owner = q(ctx, "fetch-owner") === "true";
   let body = `<ListBucketResult xmlns="${S3_NS}">${el("Name", ctx.bucket)}${el("Prefix", enc(prefix))}` +
@@ -172,7 +174,9 @@ export function listObjectVersions(ctx: Ctx): void {
     if (rows.length < Math.max(maxKeys + 1, 100)) break;
   }
   let body = `<ListVersionsResult xmlns="${S3_NS}">${el("Name", ctx.bucket)}${el("Prefix", enc(prefix))}${el("KeyMarker", enc(keyMarker))}` +
-    `${el("VersionIdMarker", versionMarker)}${el("MaxKeys", maxKeys)}${delimiter ? el("Delimiter", enc(delimiter)) : ""}${el("IsTruncated", truncated)}` +
+    `${el("VersionIdMarker", versionMarker)}${el("MaxKeys", maxKeys)}${delimiter ? el("Delimiter", enc(delimiter)) : ""}` +
+    // Without <EncodingType>, clients (botocore) do not decode the keys they asked to have encoded.
+    `${q(ctx, "encoding-type") ? el("EncodingType", "url") : ""}${el("IsTruncated", truncated)}` +
     `${truncated ? el("NextKeyMarker", enc(nextKey)) + (nextVersion ? el("NextVersionIdMarker", nextVersion) : "") : ""}`;
   for (const v of items) {
     const common = `${el("Key", enc(v.key))}${el("VersionId", v.versionId)}${el("IsLatest", v.isLatest)}${el("LastModified", isoDate(v.lastModified))}` +

@@ -5,10 +5,11 @@ import { receiveBody, spool, spoolFiles } from "../body";
 import { assertWritable, authorizedBucket, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import type { BucketRecord } from "../contract";
 import { Errors, S3Error } from "../errors";
-import type { DurableBody, UploadRecord } from "../objectSchema";
+import type { DurableBody, StoredMeta, UploadRecord } from "../objectSchema";
 import { OWNER_XML, S3_NS, asArray, el, isoDate } from "../xml";
 import { maxKeysOf } from "./list";
-import { assertKey, checkWriteConditions, copySourceOf, metaFromRequest, retainUntilFor } from "./object";
+import { assertKey, checkWriteConditions, copySourceOf, metaFromRequest, versionHeader } from "./object";
+import { assertLockAllowed, lockForNewVersion, lockFromHeaders } from "../objectLock";
 
 /** AWS limits: parts 1..10000, every part but the last at least 5 MiB, at most 5 GiB each. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -27,8 +28,43 @@ export async function createMultipartUpload(ctx: Ctx): Promise<void> {
   assertWritable(b);
   assertKey(ctx.key as string);
   const { contentType, meta } = metaFromRequest(ctx);
+  // Lock headers are checked now and applied when the upload completes (default retention counts from then).
+  const lock = lockFromHeaders((n) => h(ctx, n), ctx.store.clock.now());
+  assertLockAllowed(b, lock);
+  if (lock) meta.lock = lock;
+  const sum = uploadChecksumOf(ctx);
+  if (sum) {
+    meta.checksumAlgorithm = sum.algorithm;
+    meta.checksumType = sum.type;
+  }
   const u = await ctx.objects.commit(() => (authorizedBucket(ctx), ctx.objects.createUpload(b.name, ctx.key as string, contentType, meta)));
-  sendXml(ctx, `<InitiateMultipartUploadResult xmlns="${S3_NS}">${el("Bucket", b.name)}${el("Key", u.key)}${el("UploadId", u.uploadId)}</InitiateMultipartUploadResult>`);
+  // The chosen algorithm and type are echoed as headers (boto3's ChecksumAlgorithm / ChecksumType), as AWS does.
+  const headers: Record<string, string> = sum ? { "x-amz-checksum-algorithm": sum.algorithm.toUpperCase(), "x-amz-checksum-type": sum.type } : {};
+  sendXml(ctx, `<InitiateMultipartUploadResult xmlns="${S3_NS}">${el("Bucket", b.name)}${el("Key", u.key)}${el("UploadId", u.uploadId)}</InitiateMultipartUploadResult>`, 200, headers);
+}
+
+/**
+ * x-amz-checksum-algorithm and x-amz-checksum-type of CreateMultipartUpload
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#ChecksumTypes): COMPOSITE
+ * (checksum of the part checksums) for every algorithm but CRC64NVME, FULL_OBJECT for the CRCs; the type defaults to
+ * FULL_OBJECT for CRC64NVME and COMPOSITE otherwise.
+ */
+function uploadChecksumOf(ctx: Ctx): { algorithm: ChecksumAlgorithm; type: "COMPOSITE" | "FULL_OBJECT" } | undefined {
+  const rawAlg = h(ctx, "x-amz-checksum-algorithm");
+  const rawType = h(ctx, "x-amz-checksum-type");
+  if (rawAlg === undefined) {
+    if (rawType !== undefined) throw Errors.invalidArgument("x-amz-checksum-type", rawType, "x-amz-checksum-type needs x-amz-checksum-algorithm.");
+    return undefined;
+  }
+  const algorithm = rawAlg.toLowerCase();
+  if (!(CHECKSUM_ALGORITHMS as readonly string[]).includes(algorithm)) {
+    throw Errors.invalidArgument("x-amz-checksum-algorithm", rawAlg, "x-amz-checksum-algorithm must be CRC32, CRC32C, CRC64NVME, SHA1 or SHA256.");
+  }
+  const type = (rawType ?? (algorithm === "crc64nvme" ? "FULL_OBJECT" : "COMPOSITE")).toUpperCase();
+  if (type !== "COMPOSITE" && type !== "FULL_OBJECT") throw Errors.invalidArgument("x-amz-checksum-type", rawType ?? "", "x-amz-checksum-type must be COMPOSITE or FULL_OBJECT.");
+  if (type === "COMPOSITE" && algorithm === "crc64nvme") throw new S3Error("InvalidRequest", "The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.");
+  if (type === "FULL_OBJECT" && (algorithm === "sha1" || algorithm === "sha256")) throw new S3Error("InvalidRequest", `The FULL_OBJECT checksum type cannot be used with the ${algorithm} checksum algorithm.`);
+  return { algorithm: algorithm as ChecksumAlgorithm, type };
 }
 
 export async function uploadPart(ctx: Ctx): Promise<void> {
@@ -115,12 +151,36 @@ async function uploadPartCopy(ctx: Ctx, b: BucketRecord, u: UploadRecord, partNu
   sendXml(ctx, `<CopyPartResult xmlns="${S3_NS}">${el("LastModified", isoDate(part.lastModified))}${el("ETag", `"${part.etag}"`)}</CopyPartResult>`, 200, headers);
 }
 
+function completeResultXml(ctx: Ctx, bucket: string, key: string, etag: string, checksum: { algorithm: string; value: string; type?: string } | null | undefined): string {
+  const location = `${h(ctx, "host") ? `http://${h(ctx, "host")}` : ""}/${bucket}/${encodeURIComponent(key)}`;
+  return `<CompleteMultipartUploadResult xmlns="${S3_NS}">${el("Location", location)}${el("Bucket", bucket)}${el("Key", key)}` +
+    `${el("ETag", `"${etag}"`)}${checksum ? el(`Checksum${checksum.algorithm.toUpperCase()}`, checksum.value) + el("ChecksumType", checksum.type ?? "COMPOSITE") : ""}</CompleteMultipartUploadResult>`;
+}
+
+/**
+ * A CompleteMultipartUpload of an upload that already completed: the same 200 answer again, as AWS gives a client
+ * whose first answer was lost, while the version it made is still there (completedUploads.ts).
+ */
+async function repeatCompletion(ctx: Ctx, b: BucketRecord): Promise<boolean> {
+  const id = q(ctx, "uploadId") as string;
+  const done = ctx.objects.completedUpload(id);
+  if (!done || done.bucket !== b.name || done.key !== ctx.key) return false;
+  const v = ctx.objects.get(b.name, done.key, done.versionId);
+  if (!v || v.deleteMarker || v.etag !== done.etag) return false;
+  await readXml(ctx, "CompleteMultipartUpload", { digest: "ignore" });
+  authorizedBucket(ctx);
+  const headers = versionHeader(b, v.versionId);
+  sendXml(ctx, completeResultXml(ctx, b.name, done.key, done.etag, done.checksum), 200, headers);
+  return true;
+}
+
 export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
   const b = bucketOf(ctx);
   assertWritable(b);
+  if (!ctx.objects.getUpload(q(ctx, "uploadId") as string) && (await repeatCompletion(ctx, b))) return;
   const u = uploadOf(ctx);
   checkWriteConditions(ctx, b.name, u.key);
-  const { doc } = await readXml(ctx, "CompleteMultipartUpload");
+  const { doc } = await readXml(ctx, "CompleteMultipartUpload", { digest: "ignore" });
   authorizedBucket(ctx); // the body came in after authentication: answer a revoked key as such, not as InvalidPart
   const listed = asArray(doc.Part as Record<string, unknown> | Record<string, unknown>[]);
   if (listed.length === 0) throw Errors.malformedXml("CompleteMultipartUpload needs at least one <Part>.");
@@ -145,26 +205,45 @@ export async function completeMultipartUpload(ctx: Ctx): Promise<void> {
   const md5s = createHash("md5");
   for (const p of chosen) md5s.update(Buffer.from(p.etag, "hex"));
   const etag = `${md5s.digest("hex")}-${chosen.length}`;
-  const joined = await spoolFiles(ctx.objects, chosen.filter((p) => p.size > 0).map((p) => ({ path: ctx.objects.filePath(p.file) })));
+  // A FULL_OBJECT checksum is computed on the pass that joins the parts anyway; COMPOSITE from the part checksums.
+  const fullAlg = u.meta.checksumType === "FULL_OBJECT" ? (u.meta.checksumAlgorithm as ChecksumAlgorithm) : undefined;
+  const fullSum = fullAlg ? createChecksum(fullAlg) : undefined;
+  const joined = await spoolFiles(ctx.objects, chosen.filter((p) => p.size > 0).map((p) => ({ path: ctx.objects.filePath(p.file) })), fullSum);
   const durable = await ctx.objects.install(joined.tmp, joined.size, etag);
-  const checksum = await compositeChecksum(chosen);
+  const checksum = fullAlg && fullSum
+    ? { algorithm: fullAlg, value: await fullSum.digest(), type: "FULL_OBJECT" as const }
+    : await compositeChecksum(chosen);
+  // The object's checksum the client names on Complete (x-amz-checksum-<alg>: full or "<b64>-<parts>") must match.
+  for (const alg of CHECKSUM_ALGORITHMS) {
+    const given = h(ctx, `x-amz-checksum-${alg}`);
+    if (given === undefined) continue;
+    if (!checksum || checksum.algorithm !== alg || checksum.value !== given) {
+      ctx.objects.unlinkLater([durable.file]);
+      throw new S3Error("BadDigest", `The ${alg.toUpperCase()} you specified for the object did not match the calculated checksum.`);
+    }
+  }
+  const versionMeta: StoredMeta = {
+    ...u.meta, partsCount: chosen.length, ...(checksum ? { checksum } : {}),
+    parts: chosen.map((p) => (p.checksum ? { n: p.partNumber, size: p.size, checksum: p.checksum } : { n: p.partNumber, size: p.size })),
+  };
+  delete versionMeta.lock;
+  delete versionMeta.checksumAlgorithm;
+  delete versionMeta.checksumType;
   const v = await ctx.objects.commit(() => {
     const now = authorizedBucket(ctx);
     if (!ctx.objects.getUpload(u.uploadId)) throw new S3Error("NoSuchUpload", undefined, { UploadId: u.uploadId });
     checkWriteConditions(ctx, b.name, u.key);
     const nv = ctx.objects.putVersion(b.name, u.key, now.versioning,
-      { size: joined.size, etag, contentType: u.contentType, meta: { ...u.meta, partsCount: chosen.length, ...(checksum ? { checksum } : {}) }, body: durable },
-      retainUntilFor(now, ctx.store.clock.now()));
+      { size: joined.size, etag, contentType: u.contentType, meta: versionMeta, body: durable },
+      lockForNewVersion(now, u.meta.lock, ctx.store.clock.now()));
     ctx.objects.removeUpload(u.uploadId);
+    ctx.objects.rememberCompleted({ uploadId: u.uploadId, bucket: b.name, key: u.key, versionId: nv.versionId, etag, checksum: checksum ?? null });
     return nv;
   }).catch((e) => {
     ctx.objects.unlinkLater([durable.file]);
     throw e;
   });
-  const headers: Record<string, string> = b.versioning === "Unversioned" ? {} : { "x-amz-version-id": v.versionId };
-  const location = `${h(ctx, "host") ? `http://${h(ctx, "host")}` : ""}/${b.name}/${encodeURIComponent(u.key)}`;
-  sendXml(ctx, `<CompleteMultipartUploadResult xmlns="${S3_NS}">${el("Location", location)}${el("Bucket", b.name)}${el("Key", u.key)}` +
-    `${el("ETag", `"${etag}"`)}${checksum ? el(`Checksum${checksum.algorithm.toUpperCase()}`, checksum.value) + el("ChecksumType", checksum.type) : ""}</CompleteMultipartUploadResult>`, 200, headers);
+  sendXml(ctx, completeResultXml(ctx, b.name, u.key, etag, checksum), 200, versionHeader(b, v.versionId));
 }
 
 export async function abortMultipartUpload(ctx: Ctx): Promise<void> {
@@ -185,9 +264,12 @@ export function listParts(ctx: Ctx): void {
   const parts = rows.slice(0, max);
   let body = `<ListPartsResult xmlns="${S3_NS}">${el("Bucket", b.name)}${el("Key", u.key)}${el("UploadId", u.uploadId)}` +
     `${el("PartNumberMarker", Number(markerRaw))}${parts.length ? el("NextPartNumberMarker", parts[parts.length - 1].partNumber) : ""}` +
-    `${el("MaxParts", max)}${el("IsTruncated", truncated)}<StorageClass>STANDARD</StorageClass>`;
+    `${el("MaxParts", max)}${el("IsTruncated", truncated)}<StorageClass>STANDARD</StorageClass>` +
+    `${u.meta.checksumAlgorithm ? el("ChecksumAlgorithm", u.meta.checksumAlgorithm.toUpperCase()) + el("ChecksumType", u.meta.checksumType) : ""}`;
   for (const p of parts) {
-    body += `<Part>${el("PartNumber", p.partNumber)}${el("LastModified", isoDate(p.lastModified))}${el("ETag", `"${p.etag}"`)}${el("Size", p.size)}</Part>`;
+    const i = p.checksum?.indexOf(":") ?? -1;
+    const sum = p.checksum && i > 0 ? el(`Checksum${p.checksum.slice(0, i).toUpperCase()}`, p.checksum.slice(i + 1)) : "";
+    body += `<Part>${el("PartNumber", p.partNumber)}${el("LastModified", isoDate(p.lastModified))}${el("ETag", `"${p.etag}"`)}${el("Size", p.size)}${sum}</Part>`;
   }
   sendXml(ctx, body + "</ListPartsResult>");
 }

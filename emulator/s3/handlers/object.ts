@@ -1,16 +1,18 @@
 /** Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject. */
 import * as fs from "node:fs";
 import { pipeline } from "node:stream/promises";
+import { headerText, responseHeaderText } from "../auth/headerText";
 import { CHECKSUM_ALGORITHMS, createChecksum, type ChecksumAlgorithm } from "../auth/checksums";
 import { receiveBody, spoolFiles } from "../body";
 import { assertWritable, authorizedBucket, bucketOf, etagHeader, h, q, readXml, sendEmpty, sendXml, type Ctx } from "../context";
 import type { BucketRecord } from "../contract";
 import { Errors, S3Error } from "../errors";
 import { INLINE_MAX_BYTES, NULL_VERSION, type DurableBody, type ObjectVersion, type StoredMeta } from "../objectSchema";
+import { assertLockAllowed, assertVersionDeletable, bypassOf, lockForNewVersion, lockFromHeaders } from "../objectLock";
 import { S3_NS, asArray, el, httpDate, isoDate } from "../xml";
+import { partNumberOf, partRange, type StoredPart } from "./attributes";
 import { tagsFromHeader } from "./tagging";
 
-const DAY_MS = 86_400_000;
 const STORED_HEADERS = ["cache-control", "content-disposition", "content-language", "expires"] as const;
 const MAX_USER_META = 2048;
 /** What S3 computes for an object uploaded (or copied) without a checksum. */
@@ -29,16 +31,17 @@ export function metaFromRequest(ctx: Ctx): { contentType: string | null; meta: S
     if (typeof value !== "string") continue;
     if (name.startsWith("x-amz-meta-")) {
       const k = name.slice(11);
-      user[k] = value;
+      user[k] = headerText(value);
       metaSize += k.length + value.length;
     } else if ((STORED_HEADERS as readonly string[]).includes(name)) headers[name] = value;
   }
   if (metaSize > MAX_USER_META) throw new S3Error("MetadataTooLarge", `Your metadata headers exceed the maximum allowed metadata size (${MAX_USER_META} bytes).`);
   const enc = h(ctx, "content-encoding");
   if (enc) {
-    // aws-chunked is a transfer detail of the upload, not part of the stored object.
-    const kept = enc.split(",").map((s) => s.trim()).filter((s) => s && s !== "aws-chunked");
-    if (kept.length) headers["content-encoding"] = kept.join(",");
+    // aws-chunked is a transfer detail of the upload, not part of the stored object; the rest is kept as sent.
+    const tokens = enc.split(",").map((s) => s.trim());
+    const kept = tokens.filter((s) => s && s !== "aws-chunked");
+    if (kept.length) headers["content-encoding"] = kept.length === tokens.length ? enc.trim() : kept.join(", ");
   }
   const meta: StoredMeta = { user, headers };
   const tags = tagsFromHeader(h(ctx, "x-amz-tagging"));
@@ -46,12 +49,9 @@ export function metaFromRequest(ctx: Ctx): { contentType: string | null; meta: S
   return { contentType: h(ctx, "content-type") ?? null, meta };
 }
 
-export function retainUntilFor(b: BucketRecord, now: number): number | null {
-  return b.objectLock ? now + b.objectLock.days * DAY_MS : null;
-}
-
-function versionHeader(b: BucketRecord, versionId: string): Record<string, string> {
-  return b.versioning === "Unversioned" ? {} : { "x-amz-version-id": versionId };
+/** The version a write made, on its answer: only while versioning is Enabled (a Suspended bucket writes "null" and names none). */
+export function versionHeader(b: Pick<BucketRecord, "versioning">, versionId: string): Record<string, string> {
+  return b.versioning === "Enabled" ? { "x-amz-version-id": versionId } : {};
 }
 
 export async function putObject(ctx: Ctx): Promise<void> {
@@ -61,6 +61,8 @@ export async function putObject(ctx: Ctx): Promise<void> {
   assertKey(key);
   if (h(ctx, "x-amz-copy-source") !== undefined) return copyObject(ctx, b);
   const { contentType, meta } = metaFromRequest(ctx);
+  const lock = lockFromHeaders((n) => h(ctx, n), ctx.store.clock.now());
+  assertLockAllowed(b, lock); // lock headers on a bucket without object lock: refused before the body is sent
   checkWriteConditions(ctx, b.name, key); // early, so a doomed upload is refused before its body is sent
   // No client checksum: compute CRC64NVME on the way in, as AWS S3 does for every upload since Dec 2024
   // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html), so a client that asks
@@ -73,7 +75,7 @@ export async function putObject(ctx: Ctx): Promise<void> {
   const v = await ctx.objects.commit(() => {
     const now = authorizedBucket(ctx); // revoked, expired, bucket re-created or held while the body streamed in
     checkWriteConditions(ctx, b.name, key); // and again here: another write may have landed meanwhile
-    return ctx.objects.putVersion(b.name, key, now.versioning, { size: body.size, etag: body.md5, contentType, meta, body: durable }, retainUntilFor(now, ctx.store.clock.now()));
+    return ctx.objects.putVersion(b.name, key, now.versioning, { size: body.size, etag: body.md5, contentType, meta, body: durable }, lockForNewVersion(now, lock, ctx.store.clock.now()));
   }).catch((e) => {
     ctx.objects.unlinkLater([durable.file]);
     throw e;
@@ -180,14 +182,15 @@ function objectHeaders(ctx: Ctx, b: BucketRecord, v: ObjectVersion): Record<stri
   };
   if (b.versioning !== "Unversioned" || v.versionId !== NULL_VERSION) headers["x-amz-version-id"] = v.versionId;
   for (const [k, val] of Object.entries(v.meta.headers ?? {})) headers[k] = val;
-  for (const [k, val] of Object.entries(v.meta.user ?? {})) headers[`x-amz-meta-${k}`] = val;
+  for (const [k, val] of Object.entries(v.meta.user ?? {})) headers[`x-amz-meta-${k}`] = responseHeaderText(val);
   if (v.meta.partsCount) headers["x-amz-mp-parts-count"] = String(v.meta.partsCount);
   const tagCount = Object.keys(v.meta.tags ?? {}).length;
   if (tagCount) headers["x-amz-tagging-count"] = String(tagCount);
-  if (v.retainUntil !== null && b.objectLock) {
-    headers["x-amz-object-lock-mode"] = b.objectLock.mode;
+  if (v.lockMode !== null && v.retainUntil !== null) {
+    headers["x-amz-object-lock-mode"] = v.lockMode;
     headers["x-amz-object-lock-retain-until-date"] = isoDate(v.retainUntil);
   }
+  if (b.objectLock || v.legalHold) headers["x-amz-object-lock-legal-hold"] = v.legalHold ? "ON" : "OFF";
   for (const [param, header] of OVERRIDES) {
     const o = q(ctx, param);
     if (o === undefined) continue;
@@ -205,19 +208,30 @@ export async function getObject(ctx: Ctx, head = false): Promise<void> {
   const b = bucketOf(ctx);
   const { v } = findVersion(ctx, b);
   const headers = objectHeaders(ctx, b, v);
+  const partNumber = partNumberOf(ctx);
   checkConditions(ctx, v, { ETag: headers.ETag, "Last-Modified": headers["Last-Modified"] });
-  const range = parseRange(h(ctx, "range"), v.size);
+  const range = partNumber !== undefined ? partRange(v, partNumber) : parseRange(h(ctx, "range"), v.size);
   if (range === "unsatisfiable") {
     throw new S3Error("InvalidRange", undefined, { RangeRequested: h(ctx, "range") ?? "", ActualObjectSize: String(v.size) }, { "Content-Range": `bytes */${v.size}` });
   }
   let status = 200;
   let start = 0;
   let end = v.size - 1;
-  if (range) {
+  const checksumMode = h(ctx, "x-amz-checksum-mode")?.toUpperCase() === "ENABLED";
+  // Part 1 of an object uploaded in one piece is the whole object: a plain 200, with its checksum.
+  const wholeObject = range === null || (partNumber !== undefined && !v.meta.partsCount);
+  if (!wholeObject) {
     status = 206;
     ({ start, end } = range);
-    headers["Content-Range"] = `bytes ${start}-${end}/${v.size}`;
-  } else if (v.meta.checksum && h(ctx, "x-amz-checksum-mode")?.toUpperCase() === "ENABLED") {
+    headers["Content-Range"] = `bytes ${start}-${Math.max(start, end)}/${v.size}`;
+    // A part's own checksum, as AWS reports it for GET ?partNumber (a ranged GET gets none).
+    const part = (range as { part?: StoredPart }).part;
+    if (part?.checksum && checksumMode && v.meta.checksum) {
+      const i = part.checksum.indexOf(":");
+      headers[`x-amz-checksum-${part.checksum.slice(0, i)}`] = part.checksum.slice(i + 1);
+      headers["x-amz-checksum-type"] = v.meta.checksum.type ?? "COMPOSITE";
+    }
+  } else if (v.meta.checksum && checksumMode) {
     headers[`x-amz-checksum-${v.meta.checksum.algorithm}`] = v.meta.checksum.value;
     headers["x-amz-checksum-type"] = v.meta.checksum.type ?? "FULL_OBJECT";
   }
@@ -248,15 +262,24 @@ export function headObject(ctx: Ctx): Promise<void> {
   return getObject(ctx, true);
 }
 
-function deleteOne(ctx: Ctx, b: BucketRecord, key: string, versionId: string | undefined): { versionId?: string; deleteMarker: boolean } {
+/**
+ * Conditional delete (If-Match on DeleteObject, <ETag> per DeleteObjects entry;
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html): the current version must have that
+ * ETag (`*`: any), else 412 PreconditionFailed; a key with no current object is deleted as without the condition.
+ */
+function checkDeleteCondition(ctx: Ctx, b: BucketRecord, key: string, ifMatch: string | undefined): void {
+  if (ifMatch === undefined) return;
+  const cur = ctx.objects.get(b.name, key);
+  if (!cur || cur.deleteMarker) return;
+  if (!etagMatches(ifMatch, cur.etag)) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-Match" });
+}
+
+function deleteOne(ctx: Ctx, b: BucketRecord, key: string, versionId: string | undefined, ifMatch?: string): { versionId?: string; deleteMarker: boolean } {
+  checkDeleteCondition(ctx, b, key, ifMatch);
   if (versionId === undefined) return ctx.objects.deleteCurrent(b.name, key, b.versioning);
   const v = ctx.objects.get(b.name, key, versionId);
   if (!v) return { versionId, deleteMarker: false };
-  const now = ctx.store.clock.now();
-  if (v.retainUntil !== null && now < v.retainUntil) {
-    const bypass = h(ctx, "x-amz-bypass-governance-retention")?.toLowerCase() === "true" && b.objectLock?.mode === "GOVERNANCE";
-    if (!bypass) throw new S3Error("AccessDenied", `Access Denied because object protected by object lock: version ${versionId} is retained until ${isoDate(v.retainUntil)}`);
-  }
+  assertVersionDeletable(v, ctx.store.clock.now(), bypassOf(h(ctx, "x-amz-bypass-governance-retention")));
   ctx.objects.deleteVersion(b.name, key, versionId);
   return { versionId, deleteMarker: v.deleteMarker };
 }
@@ -264,7 +287,7 @@ function deleteOne(ctx: Ctx, b: BucketRecord, key: string, versionId: string | u
 export async function deleteObject(ctx: Ctx): Promise<void> {
   const b = bucketOf(ctx);
   assertWritable(b);
-  const r = await ctx.objects.commit(() => deleteOne(ctx, authorizedBucket(ctx), ctx.key as string, q(ctx, "versionId")));
+  const r = await ctx.objects.commit(() => deleteOne(ctx, authorizedBucket(ctx), ctx.key as string, q(ctx, "versionId"), h(ctx, "if-match")));
   const headers: Record<string, string> = {};
   if (r.versionId) headers["x-amz-version-id"] = r.versionId;
   if (r.deleteMarker) headers["x-amz-delete-marker"] = "true";
@@ -285,12 +308,13 @@ export async function deleteObjects(ctx: Ctx): Promise<void> {
   for (const item of items) {
     const key = typeof item.Key === "string" ? item.Key : undefined;
     const versionId = typeof item.VersionId === "string" && item.VersionId !== "" ? item.VersionId : undefined;
+    const ifMatch = typeof item.ETag === "string" && item.ETag !== "" ? item.ETag : undefined;
     if (!key) {
       out += `<Error><Key></Key><Code>MalformedXML</Code><Message>Each Object needs a Key.</Message></Error>`;
       continue;
     }
     try {
-      const r = deleteOne(ctx, live, key, versionId);
+      const r = deleteOne(ctx, live, key, versionId, ifMatch);
       if (!quiet) {
         out += `<Deleted>${el("Key", key)}${versionId ? el("VersionId", versionId) : ""}` +
           `${r.deleteMarker ? "<DeleteMarker>true</DeleteMarker>" : ""}${r.deleteMarker && !versionId ? el("DeleteMarkerVersionId", r.versionId) : ""}</Deleted>`;
@@ -357,6 +381,9 @@ export function copySourceOf(ctx: Ctx, b: BucketRecord): { src: ReturnType<typeo
 }
 
 async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
+  // The copy's own lock comes from its headers or the bucket default; the source's lock is not copied (as in S3).
+  const lock = lockFromHeaders((n) => h(ctx, n), ctx.store.clock.now());
+  assertLockAllowed(b, lock);
   const { src, v } = copySourceOf(ctx, b);
   const directive = (h(ctx, "x-amz-metadata-directive") ?? "COPY").toUpperCase();
   if (directive !== "COPY" && directive !== "REPLACE") throw Errors.invalidArgument("x-amz-metadata-directive", directive, "Unknown metadata directive: use COPY or REPLACE.");
@@ -397,7 +424,7 @@ async function copyObject(ctx: Ctx, b: BucketRecord): Promise<void> {
   meta.checksum = checksum;
   const nv = await ctx.objects.commit(() => {
     const now = authorizedBucket(ctx);
-    return ctx.objects.putVersion(b.name, ctx.key as string, now.versioning, { size: copied.size, etag: copied.md5, contentType, meta, body: durable }, retainUntilFor(now, ctx.store.clock.now()));
+    return ctx.objects.putVersion(b.name, ctx.key as string, now.versioning, { size: copied.size, etag: copied.md5, contentType, meta, body: durable }, lockForNewVersion(now, lock, ctx.store.clock.now()));
   }).catch((e) => {
     ctx.objects.unlinkLater([durable.file]);
     throw e;

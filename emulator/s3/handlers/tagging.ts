@@ -67,7 +67,8 @@ export function getObjectTagging(ctx: Ctx): void {
   const b = bucketOf(ctx);
   const v = versionOf(ctx, b.name);
   let body = `<Tagging xmlns="${S3_NS}"><TagSet>`;
-  for (const [k, val] of Object.entries(v.meta.tags ?? {})) body += `<Tag>${el("Key", k)}${el("Value", val)}</Tag>`;
+  // In key order, whatever order they were set in.
+  for (const [k, val] of Object.entries(v.meta.tags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) body += `<Tag>${el("Key", k)}${el("Value", val)}</Tag>`;
   sendXml(ctx, body + "</TagSet></Tagging>", 200, versionHeaders(v));
 }
 

@@ -210,12 +210,18 @@ func (o AwsProfileOutput) Name() pulumi.StringOutput {
 }
 
 type LifecycleRule struct {
-	AbortIncompleteMultipartUploadDays *int                 `pulumi:"abortIncompleteMultipartUploadDays"`
-	ExpirationDays                     *int                 `pulumi:"expirationDays"`
-	Id                                 string               `pulumi:"id"`
-	NoncurrentVersionExpirationDays    *int                 `pulumi:"noncurrentVersionExpirationDays"`
-	Prefix                             *string              `pulumi:"prefix"`
-	Status                             *LifecycleRuleStatus `pulumi:"status"`
+	AbortIncompleteMultipartUploadDays *int `pulumi:"abortIncompleteMultipartUploadDays"`
+	// Current objects under the prefix expire on this date (midnight UTC); instead of expirationDays
+	ExpirationDate *string `pulumi:"expirationDate"`
+	ExpirationDays *int    `pulumi:"expirationDays"`
+	// Remove delete markers that no longer hide any version (versioned buckets)
+	ExpiredObjectDeleteMarker *bool  `pulumi:"expiredObjectDeleteMarker"`
+	Id                        string `pulumi:"id"`
+	// S3 only: the rule named its prefix with the legacy top-level <Prefix> element instead of <Filter>; S3 answers it the same way
+	LegacyPrefix                    *bool                `pulumi:"legacyPrefix"`
+	NoncurrentVersionExpirationDays *int                 `pulumi:"noncurrentVersionExpirationDays"`
+	Prefix                          *string              `pulumi:"prefix"`
+	Status                          *LifecycleRuleStatus `pulumi:"status"`
 }
 
 // LifecycleRuleInput is an input type that accepts LifecycleRuleArgs and LifecycleRuleOutput values.
@@ -230,12 +236,18 @@ type LifecycleRuleInput interface {
 }
 
 type LifecycleRuleArgs struct {
-	AbortIncompleteMultipartUploadDays pulumi.IntPtrInput          `pulumi:"abortIncompleteMultipartUploadDays"`
-	ExpirationDays                     pulumi.IntPtrInput          `pulumi:"expirationDays"`
-	Id                                 pulumi.StringInput          `pulumi:"id"`
-	NoncurrentVersionExpirationDays    pulumi.IntPtrInput          `pulumi:"noncurrentVersionExpirationDays"`
-	Prefix                             pulumi.StringPtrInput       `pulumi:"prefix"`
-	Status                             LifecycleRuleStatusPtrInput `pulumi:"status"`
+	AbortIncompleteMultipartUploadDays pulumi.IntPtrInput `pulumi:"abortIncompleteMultipartUploadDays"`
+	// Current objects under the prefix expire on this date (midnight UTC); instead of expirationDays
+	ExpirationDate pulumi.StringPtrInput `pulumi:"expirationDate"`
+	ExpirationDays pulumi.IntPtrInput    `pulumi:"expirationDays"`
+	// Remove delete markers that no longer hide any version (versioned buckets)
+	ExpiredObjectDeleteMarker pulumi.BoolPtrInput `pulumi:"expiredObjectDeleteMarker"`
+	Id                        pulumi.StringInput  `pulumi:"id"`
+	// S3 only: the rule named its prefix with the legacy top-level <Prefix> element instead of <Filter>; S3 answers it the same way
+	LegacyPrefix                    pulumi.BoolPtrInput         `pulumi:"legacyPrefix"`
+	NoncurrentVersionExpirationDays pulumi.IntPtrInput          `pulumi:"noncurrentVersionExpirationDays"`
+	Prefix                          pulumi.StringPtrInput       `pulumi:"prefix"`
+	Status                          LifecycleRuleStatusPtrInput `pulumi:"status"`
 }
 
 func (LifecycleRuleArgs) ElementType() reflect.Type {
@@ -293,12 +305,27 @@ func (o LifecycleRuleOutput) AbortIncompleteMultipartUploadDays() pulumi.IntPtrO
 	return o.ApplyT(func(v LifecycleRule) *int { return v.AbortIncompleteMultipartUploadDays }).(pulumi.IntPtrOutput)
 }
 
+// Current objects under the prefix expire on this date (midnight UTC); instead of expirationDays
+func (o LifecycleRuleOutput) ExpirationDate() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v LifecycleRule) *string { return v.ExpirationDate }).(pulumi.StringPtrOutput)
+}
+
 func (o LifecycleRuleOutput) ExpirationDays() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v LifecycleRule) *int { return v.ExpirationDays }).(pulumi.IntPtrOutput)
 }
 
+// Remove delete markers that no longer hide any version (versioned buckets)
+func (o LifecycleRuleOutput) ExpiredObjectDeleteMarker() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v LifecycleRule) *bool { return v.ExpiredObjectDeleteMarker }).(pulumi.BoolPtrOutput)
+}
+
 func (o LifecycleRuleOutput) Id() pulumi.StringOutput {
 	return o.ApplyT(func(v LifecycleRule) string { return v.Id }).(pulumi.StringOutput)
+}
+
+// S3 only: the rule named its prefix with the legacy top-level <Prefix> element instead of <Filter>; S3 answers it the same way
+func (o LifecycleRuleOutput) LegacyPrefix() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v LifecycleRule) *bool { return v.LegacyPrefix }).(pulumi.BoolPtrOutput)
 }
 
 func (o LifecycleRuleOutput) NoncurrentVersionExpirationDays() pulumi.IntPtrOutput {

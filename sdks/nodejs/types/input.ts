@@ -19,8 +19,20 @@ export interface AdoptArgs {
 
 export interface LifecycleRuleArgs {
     abortIncompleteMultipartUploadDays?: pulumi.Input<number | undefined>;
+    /**
+     * Current objects under the prefix expire on this date (midnight UTC); instead of expirationDays
+     */
+    expirationDate?: pulumi.Input<string | undefined>;
     expirationDays?: pulumi.Input<number | undefined>;
+    /**
+     * Remove delete markers that no longer hide any version (versioned buckets)
+     */
+    expiredObjectDeleteMarker?: pulumi.Input<boolean | undefined>;
     id: pulumi.Input<string>;
+    /**
+     * S3 only: the rule named its prefix with the legacy top-level <Prefix> element instead of <Filter>; S3 answers it the same way
+     */
+    legacyPrefix?: pulumi.Input<boolean | undefined>;
     noncurrentVersionExpirationDays?: pulumi.Input<number | undefined>;
     prefix?: pulumi.Input<string | undefined>;
     status?: pulumi.Input<enums.LifecycleRuleStatus | undefined>;

@@ -26,8 +26,20 @@ export interface AwsProfile {
 
 export interface LifecycleRule {
     abortIncompleteMultipartUploadDays?: number;
+    /**
+     * Current objects under the prefix expire on this date (midnight UTC); instead of expirationDays
+     */
+    expirationDate?: string;
     expirationDays?: number;
+    /**
+     * Remove delete markers that no longer hide any version (versioned buckets)
+     */
+    expiredObjectDeleteMarker?: boolean;
     id: string;
+    /**
+     * S3 only: the rule named its prefix with the legacy top-level <Prefix> element instead of <Filter>; S3 answers it the same way
+     */
+    legacyPrefix?: boolean;
     noncurrentVersionExpirationDays?: number;
     prefix?: string;
     status?: enums.LifecycleRuleStatus;

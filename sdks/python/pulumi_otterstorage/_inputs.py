@@ -76,7 +76,19 @@ class AdoptArgs:
 class LifecycleRuleArgsDict(TypedDict):
     id: pulumi.Input[_builtins.str]
     abort_incomplete_multipart_upload_days: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    expiration_date: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Current objects under the prefix expire on this date (midnight UTC); instead of expirationDays
+    """
     expiration_days: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    expired_object_delete_marker: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Remove delete markers that no longer hide any version (versioned buckets)
+    """
+    legacy_prefix: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    S3 only: the rule named its prefix with the legacy top-level <Prefix> element instead of <Filter>; S3 answers it the same way
+    """
     noncurrent_version_expiration_days: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     prefix: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     status: NotRequired[pulumi.Input[Optional['LifecycleRuleStatus']]]
@@ -86,15 +98,29 @@ class LifecycleRuleArgs:
     def __init__(__self__, *,
                  id: pulumi.Input[_builtins.str],
                  abort_incomplete_multipart_upload_days: pulumi.Input[Optional[_builtins.int]] = None,
+                 expiration_date: pulumi.Input[Optional[_builtins.str]] = None,
                  expiration_days: pulumi.Input[Optional[_builtins.int]] = None,
+                 expired_object_delete_marker: pulumi.Input[Optional[_builtins.bool]] = None,
+                 legacy_prefix: pulumi.Input[Optional[_builtins.bool]] = None,
                  noncurrent_version_expiration_days: pulumi.Input[Optional[_builtins.int]] = None,
                  prefix: pulumi.Input[Optional[_builtins.str]] = None,
                  status: pulumi.Input[Optional['LifecycleRuleStatus']] = None):
+        """
+        :param pulumi.Input[_builtins.str] expiration_date: Current objects under the prefix expire on this date (midnight UTC); instead of expirationDays
+        :param pulumi.Input[_builtins.bool] expired_object_delete_marker: Remove delete markers that no longer hide any version (versioned buckets)
+        :param pulumi.Input[_builtins.bool] legacy_prefix: S3 only: the rule named its prefix with the legacy top-level <Prefix> element instead of <Filter>; S3 answers it the same way
+        """
         pulumi.set(__self__, "id", id)
         if abort_incomplete_multipart_upload_days is not None:
             pulumi.set(__self__, "abort_incomplete_multipart_upload_days", abort_incomplete_multipart_upload_days)
+        if expiration_date is not None:
+            pulumi.set(__self__, "expiration_date", expiration_date)
         if expiration_days is not None:
             pulumi.set(__self__, "expiration_days", expiration_days)
+        if expired_object_delete_marker is not None:
+            pulumi.set(__self__, "expired_object_delete_marker", expired_object_delete_marker)
+        if legacy_prefix is not None:
+            pulumi.set(__self__, "legacy_prefix", legacy_prefix)
         if noncurrent_version_expiration_days is not None:
             pulumi.set(__self__, "noncurrent_version_expiration_days", noncurrent_version_expiration_days)
         if prefix is not None:
@@ -121,6 +147,18 @@ class LifecycleRuleArgs:
         pulumi.set(self, "abort_incomplete_multipart_upload_days", value)
 
     @_builtins.property
+    @pulumi.getter(name="expirationDate")
+    def expiration_date(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Current objects under the prefix expire on this date (midnight UTC); instead of expirationDays
+        """
+        return pulumi.get(self, "expiration_date")
+
+    @expiration_date.setter
+    def expiration_date(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "expiration_date", value)
+
+    @_builtins.property
     @pulumi.getter(name="expirationDays")
     def expiration_days(self) -> pulumi.Input[Optional[_builtins.int]]:
         return pulumi.get(self, "expiration_days")
@@ -128,6 +166,30 @@ class LifecycleRuleArgs:
     @expiration_days.setter
     def expiration_days(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "expiration_days", value)
+
+    @_builtins.property
+    @pulumi.getter(name="expiredObjectDeleteMarker")
+    def expired_object_delete_marker(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Remove delete markers that no longer hide any version (versioned buckets)
+        """
+        return pulumi.get(self, "expired_object_delete_marker")
+
+    @expired_object_delete_marker.setter
+    def expired_object_delete_marker(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "expired_object_delete_marker", value)
+
+    @_builtins.property
+    @pulumi.getter(name="legacyPrefix")
+    def legacy_prefix(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        S3 only: the rule named its prefix with the legacy top-level <Prefix> element instead of <Filter>; S3 answers it the same way
+        """
+        return pulumi.get(self, "legacy_prefix")
+
+    @legacy_prefix.setter
+    def legacy_prefix(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "legacy_prefix", value)
 
     @_builtins.property
     @pulumi.getter(name="noncurrentVersionExpirationDays")

@@ -78,8 +78,14 @@ class LifecycleRule(dict):
         suggest = None
         if key == "abortIncompleteMultipartUploadDays":
             suggest = "abort_incomplete_multipart_upload_days"
+        elif key == "expirationDate":
+            suggest = "expiration_date"
         elif key == "expirationDays":
             suggest = "expiration_days"
+        elif key == "expiredObjectDeleteMarker":
+            suggest = "expired_object_delete_marker"
+        elif key == "legacyPrefix":
+            suggest = "legacy_prefix"
         elif key == "noncurrentVersionExpirationDays":
             suggest = "noncurrent_version_expiration_days"
 
@@ -97,15 +103,29 @@ class LifecycleRule(dict):
     def __init__(__self__, *,
                  id: _builtins.str,
                  abort_incomplete_multipart_upload_days: Optional[_builtins.int] = None,
+                 expiration_date: Optional[_builtins.str] = None,
                  expiration_days: Optional[_builtins.int] = None,
+                 expired_object_delete_marker: Optional[_builtins.bool] = None,
+                 legacy_prefix: Optional[_builtins.bool] = None,
                  noncurrent_version_expiration_days: Optional[_builtins.int] = None,
                  prefix: Optional[_builtins.str] = None,
                  status: Optional['LifecycleRuleStatus'] = None):
+        """
+        :param _builtins.str expiration_date: Current objects under the prefix expire on this date (midnight UTC); instead of expirationDays
+        :param _builtins.bool expired_object_delete_marker: Remove delete markers that no longer hide any version (versioned buckets)
+        :param _builtins.bool legacy_prefix: S3 only: the rule named its prefix with the legacy top-level <Prefix> element instead of <Filter>; S3 answers it the same way
+        """
         pulumi.set(__self__, "id", id)
         if abort_incomplete_multipart_upload_days is not None:
             pulumi.set(__self__, "abort_incomplete_multipart_upload_days", abort_incomplete_multipart_upload_days)
+        if expiration_date is not None:
+            pulumi.set(__self__, "expiration_date", expiration_date)
         if expiration_days is not None:
             pulumi.set(__self__, "expiration_days", expiration_days)
+        if expired_object_delete_marker is not None:
+            pulumi.set(__self__, "expired_object_delete_marker", expired_object_delete_marker)
+        if legacy_prefix is not None:
+            pulumi.set(__self__, "legacy_prefix", legacy_prefix)
         if noncurrent_version_expiration_days is not None:
             pulumi.set(__self__, "noncurrent_version_expiration_days", noncurrent_version_expiration_days)
         if prefix is not None:
@@ -124,9 +144,33 @@ class LifecycleRule(dict):
         return pulumi.get(self, "abort_incomplete_multipart_upload_days")
 
     @_builtins.property
+    @pulumi.getter(name="expirationDate")
+    def expiration_date(self) -> Optional[_builtins.str]:
+        """
+        Current objects under the prefix expire on this date (midnight UTC); instead of expirationDays
+        """
+        return pulumi.get(self, "expiration_date")
+
+    @_builtins.property
     @pulumi.getter(name="expirationDays")
     def expiration_days(self) -> Optional[_builtins.int]:
         return pulumi.get(self, "expiration_days")
+
+    @_builtins.property
+    @pulumi.getter(name="expiredObjectDeleteMarker")
+    def expired_object_delete_marker(self) -> Optional[_builtins.bool]:
+        """
+        Remove delete markers that no longer hide any version (versioned buckets)
+        """
+        return pulumi.get(self, "expired_object_delete_marker")
+
+    @_builtins.property
+    @pulumi.getter(name="legacyPrefix")
+    def legacy_prefix(self) -> Optional[_builtins.bool]:
+        """
+        S3 only: the rule named its prefix with the legacy top-level <Prefix> element instead of <Filter>; S3 answers it the same way
+        """
+        return pulumi.get(self, "legacy_prefix")
 
     @_builtins.property
     @pulumi.getter(name="noncurrentVersionExpirationDays")
