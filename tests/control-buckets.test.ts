@@ -221,6 +221,7 @@ describe("Control API v1: deleting a bucket that holds objects", () => {
   const fake: ObjectStats = {
     stats: (b) => ({ objectCount: objects.get(b) ?? 0, versionCount: objects.get(b) ?? 0, sizeBytes: (objects.get(b) ?? 0) * 10 }),
     isEmpty: (b) => !objects.get(b),
+    lockedVersions: () => 0,
     purgeBucket: async (b) => void objects.delete(b),
   };
   let store: Store;

@@ -134,7 +134,7 @@ describe("Control API v1: internal errors", () => {
   let server: ControlServer;
   before(async () => {
     store = new Store({ memory: true });
-    const objects = { stats: () => { throw new Error("disk /var/lib/secret-path exploded"); }, isEmpty: () => true, purgeBucket: () => {} };
+    const objects = { stats: () => { throw new Error("disk /var/lib/secret-path exploded"); }, isEmpty: () => true, lockedVersions: () => 0, purgeBucket: () => {} };
     server = await startControlServer({ store, objects, token: "internal-token", s3Url: "http://127.0.0.1:1", region: "eu-mad", log });
   });
   after(async () => {

@@ -8,7 +8,9 @@ import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectRetentionCommand,
   HeadObjectCommand, PutObjectCommand, PutObjectLegalHoldCommand, UploadPartCommand, type S3Client,
 } from "@aws-sdk/client-s3";
+import { ManualClock } from "otterstorage-local";
 import { control, useEmulator } from "./support/emulator";
+import { s3For } from "./support/s3";
 import { bucketWithKey, codeOf, errorOf, raw, sdk, signed, type BucketKey } from "./s3-support";
 import { awsMissing, boto3, boto3Missing, s3api, tempFile } from "./s3-clients";
 import { skipBecause } from "./support/skip";
@@ -268,5 +270,27 @@ describe("S3 object lock survives a restart and an upgrade", function () {
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("S3 object lock outranks a forced bucket delete", function () {
+  this.timeout(120_000);
+  const emu = useEmulator({ clock: new ManualClock() });
+
+  it("a forced bucket delete cannot destroy versions under retention or legal hold; once retention passes and the hold is off it can", async () => {
+    const key = await bucketWithKey(emu(), "lock-force", { objectLock: { mode: "COMPLIANCE", days: 1 } });
+    const c = sdk(emu(), key);
+    await c.send(new PutObjectCommand({ Bucket: key.bucket, Key: "ledger.csv", Body: "2026,1" }));
+    const held = await c.send(new PutObjectCommand({ Bucket: key.bucket, Key: "evidence.bin", Body: "x", ObjectLockLegalHoldStatus: "ON" }));
+    const api = control(emu());
+    const refused = await api.delete(`/v1/buckets/${key.bucket}?force=true`);
+    assert.equal(refused.status, 409);
+    assert.match(JSON.stringify(refused.body), /object-lock retention or legal hold/);
+    assert.equal((await api.get(`/v1/buckets/${key.bucket}`)).body.objectCount, 2, "nothing was deleted");
+    (emu().clock as ManualClock).advance(2 * DAY);
+    assert.equal((await api.delete(`/v1/buckets/${key.bucket}?force=true`)).status, 409, "the legal hold still protects its version");
+    // Signed on the service clock, which this suite moved two days on.
+    await s3For({ ...key, endpoint: emu().s3Url, region: "eu-mad" }, emu()).send(new PutObjectLegalHoldCommand({ Bucket: key.bucket, Key: "evidence.bin", VersionId: held.VersionId, LegalHold: { Status: "OFF" } }));
+    assert.equal((await api.delete(`/v1/buckets/${key.bucket}?force=true`)).status, 204);
   });
 });

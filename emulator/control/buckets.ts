@@ -78,6 +78,12 @@ export const deleteBucket: Handler<"deleteBucket"> = async (ctx, { params, query
     const { objectCount, versionCount } = ctx.objects.stats(name);
     throw new StoreError("BucketNotEmpty", `Bucket '${name}' still holds ${objectCount} object(s) (${versionCount} versions and delete markers in all). Delete them first, or retry with ?force=true to delete them with the bucket.`);
   }
+  // Object lock outranks force: a version under retention or legal hold cannot be deleted by any request (S3 refuses
+  // DeleteObject on it), so neither can the bucket holding it — COMPLIANCE would mean nothing otherwise.
+  const locked = ctx.objects.lockedVersions(name, ctx.store.clock.now());
+  if (locked > 0) {
+    throw new StoreError("BucketNotEmpty", `Bucket '${name}' holds ${locked} object version(s) under object-lock retention or legal hold; they cannot be deleted, with or without ?force=true, until their retention passes and their legal hold is removed.`);
+  }
   // Unfinished multipart uploads do not keep a bucket (as in S3, whose DeleteBucket asks only for no objects,
   // versions or delete markers): they, their parts and part files go with it, with or without force, so a bucket
   // created later under the same name starts with none (docs/control-api.md "Delete a bucket").

@@ -6,6 +6,8 @@ import type { Store } from "../store";
 export interface ObjectStats {
   stats(bucket: string): { objectCount: number; versionCount: number; sizeBytes: number };
   isEmpty(bucket: string): boolean;
+  /** Versions under an unexpired retention or a legal hold (S3 object lock): a forced delete must not remove them. */
+  lockedVersions(bucket: string, nowMs: number): number;
   purgeBucket(bucket: string): void | Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import type { GroupCommit } from "./groupCommit";
 import type { Uploads } from "./uploads";
 
 export class BucketContents {
-  private readonly st: Record<"stats" | "any" | "bucketFiles" | "purge" | "bucketUploads", Statement>;
+  private readonly st: Record<"stats" | "any" | "bucketFiles" | "purge" | "bucketUploads" | "locked", Statement>;
 
   constructor(store: StoreLike, private readonly tx: GroupCommit, private readonly uploads: Uploads, private readonly files: BodyFiles) {
     const db = store.db;
@@ -17,6 +17,7 @@ export class BucketContents {
       bucketFiles: db.prepare("SELECT file FROM s3_objects WHERE bucket = ? AND file IS NOT NULL"),
       purge: db.prepare("DELETE FROM s3_objects WHERE bucket = ?"),
       bucketUploads: db.prepare("SELECT upload_id FROM s3_uploads WHERE bucket = ?"),
+      locked: db.prepare("SELECT COUNT(*) AS n FROM s3_objects WHERE bucket = ? AND (legal_hold = 1 OR (retain_until IS NOT NULL AND retain_until > ?))"),
     };
   }
 
@@ -28,6 +29,11 @@ export class BucketContents {
   stats(bucket: string): { objectCount: number; versionCount: number; sizeBytes: number } {
     const r = this.st.stats.get(bucket) as { n: number; versions: number; bytes: number };
     return { objectCount: r.n, versionCount: r.versions, sizeBytes: r.bytes };
+  }
+
+  /** Versions an object-lock retention (not yet passed at `nowMs`) or a legal hold protects: no delete may remove them. */
+  lockedVersions(bucket: string, nowMs: number): number {
+    return (this.st.locked.get(bucket, nowMs) as { n: number }).n;
   }
 
   /** No objects, versions or delete markers (incomplete multipart uploads do not count, as in S3). */

@@ -125,6 +125,10 @@ export class ObjectStore {
     return this.contents.isEmpty(bucket);
   }
 
+  lockedVersions(bucket: string, nowMs: number): number {
+    return this.contents.lockedVersions(bucket, nowMs);
+  }
+
   purgeBucket(bucket: string): void {
     this.contents.purge(bucket);
   }
