@@ -98,6 +98,18 @@ export async function validate(ctx: ProviderContext, t: ResourceType, config: Ob
   }
 }
 
+/** `planned` with each null inside it taken from `filled` (same shape); every non-null planned value kept as is. */
+function fillNulls(planned: TfValue, filled: TfValue): TfValue {
+  if (planned === null) return filled;
+  if (Array.isArray(planned) && Array.isArray(filled) && planned.length === filled.length) return planned.map((p, i) => fillNulls(p, filled[i]));
+  if (planned && typeof planned === "object" && !Array.isArray(planned) && filled && typeof filled === "object" && !Array.isArray(filled) && !isUnknownTf(planned)) {
+    const out: Record<string, TfValue> = { ...(planned as Record<string, TfValue>) };
+    for (const [k, v] of Object.entries(filled as Record<string, TfValue>)) if (k in out) out[k] = fillNulls(out[k], v);
+    return out;
+  }
+  return planned;
+}
+
 export async function plan(ctx: ProviderContext, t: ResourceType, prior: Obj | null, proposed: Obj | null, config: Obj): Promise<PlanAnswer> {
   if (proposed === null) return { planned: null, requiresReplace: [], diagnostics: [] };
   const attrs = t.block.attributes;
@@ -113,6 +125,13 @@ export async function plan(ctx: ProviderContext, t: ResourceType, prior: Obj | n
   }
   const planned: Obj = conformObject(attrs, proposed);
   for (const a of inputs(t.block)) {
+    // A configured object or list of objects: the attributes inside it the configuration leaves out are planned as
+    // the service will answer them — the field's zod defaults (a lifecycle rule's status "Enabled", prefix "") — so
+    // the value after apply matches the plan; what the configuration sets is kept exactly.
+    if (a.nested && a.field && config[a.name] !== null) {
+      const parsed = a.field.schema.safeParse(news[a.key]);
+      if (parsed.success) planned[a.name] = fillNulls(planned[a.name] ?? null, valueFromCore(a, parsed.data));
+    }
     if (!a.computed || config[a.name] !== null) continue;
     const f = a.field!;
     if (f.default !== undefined) planned[a.name] = valueFromCore(a, f.default);

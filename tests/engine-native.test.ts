@@ -16,6 +16,7 @@ import { useEngine } from "./support/pulumi";
 
 const PYTHON_VENV = path.join(REPO_ROOT, ".tools", "python");
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { findTofu, workspace } from "./opentofu-support";
 import { s3Answer, s3For } from "./support/s3";
 import { skipBecause } from "./support/skip";
 
@@ -326,7 +327,7 @@ describe("engine: native plugin and dynamic provider — parity", function () {
   });
   after(async () => os?.stop());
 
-  it("the same inputs through the dynamic provider and the plugin give the same outputs (names, ids, secrets and times aside)", async () => {
+  it("the same inputs through the dynamic provider, the plugin and the OpenTofu provider give the same outputs (names, ids, secrets and times aside)", async () => {
     const project = engine().project("parity", PARITY_PROGRAM, {}, { env: { PATH: `${PLUGIN_DIR}${path.delimiter}${process.env.PATH}` } });
     const stack = await project.stack("dev", { endpoint: os.controlUrl, token: os.token });
     await stack.up();
@@ -342,9 +343,58 @@ describe("engine: native plugin and dynamic provider — parity", function () {
     const outs = await stack.outputs(true);
     assert.equal(await s3Answer({ accessKeyId: outs.dynKey.accessKeyId, secretAccessKey: outs.dynKey.secretAccessKey, endpoint: os.s3Url }, outs.dynBucket), "ok");
     assert.equal(await s3Answer({ accessKeyId: outs.natKey.accessKeyId, secretAccessKey: outs.natKey.secretAccessKey, endpoint: os.s3Url }, outs.natBucket), "ok");
+
+    // The third host: OpenTofu through terraform-provider-otterstorage, same inputs, the same attributes in snake_case.
+    const tofu = findTofu();
+    if (!("missing" in tofu)) {
+      const w = workspace(tofu, "parity", { "main.tf": PARITY_TF }, os);
+      await w.ok(["init"]);
+      await w.ok(["apply", "-auto-approve"]);
+      const tfState = JSON.parse(w.state()) as { resources: { type: string; instances: { attributes: Record<string, unknown> }[] }[] };
+      const attrs = (type: string) => tfState.resources.find((r) => r.type === type)!.instances[0].attributes;
+      const camel = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null).map(([k, v]) => [k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), v]));
+      for (const [type, pulumiName] of [["otterstorage_bucket", "nat-bucket"], ["otterstorage_access_key", "nat-key"]]) {
+        const ours = comparable(byName(pulumiName).outputs);
+        const theirs = camel(attrs(type));
+        // Compare what both hold: every Pulumi output with the same value in the OpenTofu state.
+        for (const [k, v] of Object.entries(ours)) assert.deepEqual(deepCamel(theirs[k]) ?? null, v ?? null, `${type}.${k}`);
+      }
+      await w.ok(["destroy", "-auto-approve"]);
+    }
     await stack.destroy();
   });
 });
+
+/** Nested OpenTofu objects in camelCase, nulls dropped (what the Pulumi outputs hold). */
+function deepCamel(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(deepCamel);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), deepCamel(x)]));
+  }
+  return v;
+}
+
+const PARITY_TF = `
+terraform {
+  required_providers {
+    otterstorage = { source = "otterstorage/otterstorage" }
+  }
+}
+resource "otterstorage_bucket" "data" {
+  versioning    = "Enabled"
+  storage_class = "SSD"
+  tags          = { team = "data" }
+  force_destroy = true
+  lifecycle_rules = [{ id = "tmp", prefix = "tmp/", expiration_days = 7 }]
+}
+resource "otterstorage_access_key" "ci" {
+  bucket            = otterstorage_bucket.data.name
+  label             = "ci-deploy"
+  rotation_trigger  = "2026-q4"
+  rotate_after_days = 90
+  readiness         = { timeout_seconds = 30 }
+}
+`;
 
 /** Bucket and AccessKey twice, with the same inputs: through the dynamic SDK and through the plugin's type tokens. */
 const PARITY_PROGRAM = `
