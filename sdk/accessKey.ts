@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DYNAMIC_MODULE, type TypeName } from "otterstorage-api";
 import { RESOURCE_TYPES } from "../provider/resources";
 import { providerByName } from "./providerByName";
+import { quietStacks } from "./quietStacks";
 import {
   ACCESS_KEY_INPUT_NAMES, ACCESS_KEY_OUTPUT_ONLY_NAMES, ACCESS_KEY_SECRET_INPUT_NAMES, type AccessKeyArgs, type AccessKeyOutputProperties,
 } from "./generated";
@@ -59,18 +60,24 @@ export class AccessKey extends pulumi.dynamic.Resource {
     const inputs: Record<string, unknown> = Object.fromEntries(ACCESS_KEY_INPUT_NAMES.map((k) => [k, args?.[k]]));
     // The adopted secret is an input too: always a secret in state, whatever the caller passed.
     for (const k of ACCESS_KEY_SECRET_INPUT_NAMES) if (inputs[k] !== undefined) inputs[k] = pulumi.secret(inputs[k]);
-    super(
-      provider(),
-      name,
-      {
-        ...inputs,
-        ...Object.fromEntries(ACCESS_KEY_OUTPUT_ONLY_NAMES.map((k) => [k, undefined])),
-      },
-      // Merged last, so a caller's options can add to it but never drop it.
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: [...RESOURCE_TYPES.AccessKey.secretOutputs] }),
-      DYNAMIC_MODULE,
-      "AccessKey" satisfies TypeName,
-    );
+    const p = provider();
+    const restore = quietStacks(); // the program's main cost per resource (sdk/quietStacks.ts)
+    try {
+      super(
+        p,
+        name,
+        {
+          ...inputs,
+          ...Object.fromEntries(ACCESS_KEY_OUTPUT_ONLY_NAMES.map((k) => [k, undefined])),
+        },
+        // Merged last, so a caller's options can add to it but never drop it.
+        pulumi.mergeOptions(opts, { additionalSecretOutputs: [...RESOURCE_TYPES.AccessKey.secretOutputs] }),
+        DYNAMIC_MODULE,
+        "AccessKey" satisfies TypeName,
+      );
+    } finally {
+      restore();
+    }
     const forms = readyToUse(this, this.profileName);
     this.environment = forms.environment;
     this.awsProfile = forms.awsProfile;

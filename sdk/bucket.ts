@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DYNAMIC_MODULE, type TypeName } from "otterstorage-api";
 import { providerByName } from "./providerByName";
+import { quietStacks } from "./quietStacks";
 import { BUCKET_INPUT_NAMES, BUCKET_OUTPUT_ONLY_NAMES, type BucketArgs, type BucketOutputProperties } from "./generated";
 
 // Loaded by package name in the provider host, so every kind of install serializes alike (sdk/providerByName.ts).
@@ -51,18 +52,24 @@ export interface Bucket extends BucketOutputProperties {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Bucket extends pulumi.dynamic.Resource {
   constructor(name: string, args: BucketArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider(),
-      name,
-      {
-        ...Object.fromEntries(BUCKET_INPUT_NAMES.map((k) => [k, args[k]])),
-        // Provider methods get no URN: the logical name is the stem `check` auto-names from.
-        __logicalName: name,
-        ...Object.fromEntries(BUCKET_OUTPUT_ONLY_NAMES.map((k) => [k, undefined])),
-      },
-      opts,
-      DYNAMIC_MODULE,
-      "Bucket" satisfies TypeName,
-    );
+    const p = provider();
+    const restore = quietStacks(); // the program's main cost per resource (sdk/quietStacks.ts)
+    try {
+      super(
+        p,
+        name,
+        {
+          ...Object.fromEntries(BUCKET_INPUT_NAMES.map((k) => [k, args[k]])),
+          // Provider methods get no URN: the logical name is the stem `check` auto-names from.
+          __logicalName: name,
+          ...Object.fromEntries(BUCKET_OUTPUT_ONLY_NAMES.map((k) => [k, undefined])),
+        },
+        opts,
+        DYNAMIC_MODULE,
+        "Bucket" satisfies TypeName,
+      );
+    } finally {
+      restore();
+    }
   }
 }
