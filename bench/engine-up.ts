@@ -1,8 +1,9 @@
 /**
  * `pulumi up` and `pulumi destroy` of Buckets + AccessKeys (10 keys per bucket) through the real engine, against the
  * same creates (and deletes) as raw Control API calls, and against the engine's own cost for as many resources: a
- * no-op dynamic resource whose create/delete return at once. All three in the same run, rounds interleaved, at each
- * size of KEYS.
+ * no-op dynamic resource whose create/delete return at once; and the same graph through the native plugin
+ * ("native": pulumi-resource-otterstorage, the build's bundled executable). All in the same run, rounds interleaved,
+ * at each size of KEYS.
  *
  *   npm run bench:engine             10, 100 and 1,000 keys: 3 interleaved rounds each, 1 from 1,000 keys on
  *   KEYS=100 ROUNDS=3                the headline alone: 10 buckets + 100 keys, medians of 3 interleaved rounds
@@ -45,6 +46,24 @@ for (let b = 0; b < ${buckets}; b++) {
   for (let k = 0; k < ${PER}; k++) new otter.AccessKey("k" + b + "-" + k, { bucket: bucket.name, label: "bench-" + k${process.env.READINESS === "off" ? ", readiness: { disabled: true }" : ""} });
 }
 `;
+/**
+ * The same graph through the native plugin (pulumi-resource-otterstorage, the bundled executable the build makes):
+ * resources registered by type token, as the generated SDKs do.
+ */
+const native = (buckets: number) => `
+const pulumi = require("@pulumi/pulumi");
+const res = (type, outputs) => class extends pulumi.CustomResource {
+  constructor(name, args, opts) { super("otterstorage:index:" + type, name, { ...Object.fromEntries(outputs.map((k) => [k, undefined])), ...args }, opts); }
+};
+const Bucket = res("Bucket", ["name", "endpoint", "createdAt"]);
+const AccessKey = res("AccessKey", ["accessKeyId", "secretAccessKey", "endpoint", "createdAt"]);
+for (let b = 0; b < ${buckets}; b++) {
+  const bucket = new Bucket("b" + b, { forceDestroy: true });
+  for (let k = 0; k < ${PER}; k++) new AccessKey("k" + b + "-" + k, { bucket: bucket.name, label: "bench-" + k${process.env.READINESS === "off" ? ", readiness: { disabled: true }" : ""} }, { additionalSecretOutputs: ["secretAccessKey"] });
+}
+`;
+const PLUGIN_DIR = path.join(ROOT, "dist", "plugin-package");
+
 const noop = (buckets: number) => `
 const pulumi = require("@pulumi/pulumi");
 const provider = {
@@ -99,8 +118,13 @@ function cpuWrappers(scratch: string, cliDir: string): string | undefined {
   if (!fs.existsSync(TIME) || spawnSync(TIME, ["-f", "%U", "true"]).status !== 0) return undefined;
   const dir = path.join(scratch, "wrap");
   fs.mkdirSync(dir);
-  for (const [plugin, variable] of [["pulumi-resource-pulumi-nodejs", "BENCH_HOST_CPU_FILE"], ["pulumi-language-nodejs", "BENCH_PROGRAM_CPU_FILE"]]) {
-    fs.writeFileSync(path.join(dir, plugin), `#!/bin/sh\nexec ${TIME} -f "%U %S" -a -o "$${variable}" ${path.join(cliDir, plugin)} "$@"\n`, { mode: 0o755 });
+  for (const [plugin, variable, from] of [
+    ["pulumi-resource-pulumi-nodejs", "BENCH_HOST_CPU_FILE", cliDir],
+    ["pulumi-language-nodejs", "BENCH_PROGRAM_CPU_FILE", cliDir],
+    // The native plugin's process is its provider host.
+    ["pulumi-resource-otterstorage", "BENCH_HOST_CPU_FILE", PLUGIN_DIR],
+  ]) {
+    fs.writeFileSync(path.join(dir, plugin), `#!/bin/sh\nexec ${TIME} -f "%U %S" -a -o "$${variable}" ${path.join(from, plugin)} "$@"\n`, { mode: 0o755 });
   }
   return dir;
 }
@@ -140,7 +164,7 @@ async function main() {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.js\n`);
     fs.writeFileSync(path.join(dir, "index.js"), program);
     const env: NodeJS.ProcessEnv = {
-      PATH: [wrap, cli.dir, path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(path.delimiter),
+      PATH: [wrap, cli.dir, PLUGIN_DIR, path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(path.delimiter),
       HOME: dir, PULUMI_HOME: path.join(dir, "home"), PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       OTTERSTORAGE_ENDPOINT: os.controlUrl, OTTERSTORAGE_TOKEN: os.token,
@@ -185,6 +209,7 @@ async function main() {
     const programs = [
       { tag: "noop", ...project(`noop-${keys}`, noop(buckets)) },
       { tag: "ours", ...project(`ours-${keys}`, ours(buckets)) },
+      ...(fs.existsSync(path.join(PLUGIN_DIR, "pulumi-resource-otterstorage")) ? [{ tag: "native", ...project(`native-${keys}`, native(buckets)) }] : []),
       ...VARIANTS.map((v) => ({ tag: v.name, ...project(`${v.name}-${keys}`, ours(buckets), v.dir) })),
     ];
     for (const p of programs) await pulumi(cli.bin, p.dir, p.env, ["stack", "init", "bench", "--secrets-provider", "passphrase", "--non-interactive"], false);
