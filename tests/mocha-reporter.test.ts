@@ -140,3 +140,27 @@ describe("skips name their reason", () => {
     assert.deepEqual(bare, []);
   });
 });
+
+describe("scripts/test.js: two halves at once, one honest closing line", function () {
+  this.timeout(120_000);
+
+  it("sums both halves into the last line; each half's own line is wrapped so it is not read as the run's; a failure fails the run", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "otter-halves-"));
+    try {
+      fs.mkdirSync(path.join(dir, "dist", "tests"), { recursive: true });
+      fs.writeFileSync(path.join(dir, ".mocharc.js"), `module.exports = { spec: process.env.MOCHA_SPEC.split(","), reporter: ${JSON.stringify(REPORTER)}, exit: true };\n`);
+      fs.writeFileSync(path.join(dir, "dist", "tests", "engine-a.test.js"), `it("passes", () => {}); it("is skipped", function () { this.skip(); });\n`);
+      fs.writeFileSync(path.join(dir, "dist", "tests", "b.test.js"), `it("passes too", () => {}); it("fails", () => { throw new Error("no"); });\n`);
+      const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "test.js")], { cwd: dir, encoding: "utf8", env: { ...process.env, MOCHA_SPEC: "", OTTER_TEST_ROOT: dir }, timeout: 60_000 });
+      const lines = r.stdout.trim().split("\n");
+      assert.equal(lines[lines.length - 1], "2 passed, 1 failed, 1 skipped", r.stdout);
+      assert.equal(lines.filter((l) => /^\d+ passed, \d+ failed/.test(l)).length, 1, "exactly one closing line");
+      assert.match(r.stdout, /\(engine and OpenTofu suites: 1 passed, 0 failed, 1 skipped\)/);
+      assert.match(r.stdout, /\(the other suites: 1 passed, 1 failed, 0 skipped\)/);
+      assert.equal(r.status, 1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
