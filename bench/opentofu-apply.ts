@@ -18,6 +18,8 @@ import { startOtterStorage } from "otterstorage-local";
 import { selfSignedLocalhost } from "../terraform/cert";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, PROTO_DIR } from "../terraform/server";
 import { findTofu, MIRROR, workspace } from "../tests/opentofu-support";
+import { REPO_ROOT } from "../tests/support/host";
+import { findPulumi, PASSPHRASE } from "../tests/support/pulumi";
 import { machine, median, round, timedPool } from "./support";
 
 const BUCKETS = Number(process.env.BUCKETS ?? 10);
@@ -83,6 +85,44 @@ export async function startUp(): Promise<{ lineMs: number; firstRpcMs: number }>
   return { lineMs, firstRpcMs };
 }
 
+/**
+ * A Pulumi project declaring the same 10 buckets + 100 keys on the native plugin (by type token), or undefined
+ * without the Pulumi CLI or the built plugin. `run` answers the milliseconds a command took.
+ */
+function nativePulumi(os: { controlUrl: string; token: string }): { run(args: string[]): Promise<number> } | undefined {
+  const cli = findPulumi();
+  const plugin = path.join(REPO_ROOT, "dist", "plugin-package");
+  if ("missing" in cli || !fs.existsSync(path.join(plugin, "pulumi-resource-otterstorage"))) return undefined;
+  const dir = fs.mkdtempSync(path.join(REPO_ROOT, ".cache", "bench-tofu-pulumi-"));
+  fs.mkdirSync(path.join(dir, "home"));
+  fs.mkdirSync(path.join(dir, "state"));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bench-native\nruntime: nodejs\nmain: index.js\n");
+  fs.writeFileSync(path.join(dir, "index.js"), `
+const pulumi = require("@pulumi/pulumi");
+for (let b = 0; b < ${BUCKETS}; b++) {
+  const bucket = new pulumi.CustomResource("otterstorage:index:Bucket", "b" + b, { forceDestroy: true, name: undefined });
+  for (let k = 0; k < ${PER}; k++) new pulumi.CustomResource("otterstorage:index:AccessKey", "k" + b + "-" + k, { bucket: bucket.name, label: "bench-" + k, secretAccessKey: undefined }, { additionalSecretOutputs: ["secretAccessKey"] });
+}
+`);
+  const env = {
+    ...process.env,
+    PATH: [cli.dir, plugin, path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
+    PULUMI_HOME: path.join(dir, "home"), PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+    PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    OTTERSTORAGE_ENDPOINT: os.controlUrl, OTTERSTORAGE_TOKEN: os.token,
+  };
+  return {
+    run: (args) =>
+      new Promise((resolve, reject) => {
+        const t0 = performance.now();
+        const c = spawn(cli.bin, args, { cwd: dir, env, stdio: ["ignore", "ignore", "pipe"] });
+        let err = "";
+        c.stderr.on("data", (d) => (err += d));
+        c.on("close", (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`pulumi ${args.join(" ")}: ${code}\n${err}`))));
+      }),
+  };
+}
+
 async function main() {
   const tofu = findTofu();
   if ("missing" in tofu) throw new Error(tofu.missing);
@@ -116,11 +156,22 @@ async function main() {
     return { create, delete: performance.now() - t1 };
   }
 
-  const samples: Record<string, number[]> = { tofuApply: [], tofuDestroy: [], rawCreate: [], rawDelete: [], startLine: [], startFirstRpc: [] };
+  // The same graph through `pulumi up`/`destroy` with the native plugin (the build's bundled executable), same rounds.
+  const pulumi = nativePulumi(os);
+  if (pulumi) await pulumi.run(["stack", "init", "bench", "--secrets-provider", "passphrase", "--non-interactive"]);
+  const samples: Record<string, number[]> = { tofuApply: [], tofuDestroy: [], pulumiUp: [], pulumiDestroy: [], rawCreate: [], rawDelete: [], startLine: [], startFirstRpc: [] };
   for (let r = 0; r < ROUNDS; r++) {
     const rw = r % 2 === 0 ? await raw(r) : undefined;
+    if (pulumi && r % 2 === 1) {
+      samples.pulumiUp.push(await pulumi.run(["up", "--yes", "--skip-preview", "--non-interactive", "--stack", "bench"]));
+      samples.pulumiDestroy.push(await pulumi.run(["destroy", "--yes", "--skip-preview", "--non-interactive", "--stack", "bench"]));
+    }
     samples.tofuApply.push((await w.ok(["apply", "-auto-approve", "-var", `prefix=bench${r}`])).ms);
     samples.tofuDestroy.push((await w.ok(["destroy", "-auto-approve", "-var", `prefix=bench${r}`])).ms);
+    if (pulumi && r % 2 === 0) {
+      samples.pulumiUp.push(await pulumi.run(["up", "--yes", "--skip-preview", "--non-interactive", "--stack", "bench"]));
+      samples.pulumiDestroy.push(await pulumi.run(["destroy", "--yes", "--skip-preview", "--non-interactive", "--stack", "bench"]));
+    }
     const rw2 = rw ?? (await raw(r));
     samples.rawCreate.push(rw2.create);
     samples.rawDelete.push(rw2.delete);
@@ -138,6 +189,7 @@ async function main() {
     medianMs: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v)])),
     apply: { overRaw: round(m.tofuApply / m.rawCreate, 1), perResourceMs: round(m.tofuApply / (BUCKETS * (PER + 1)), 1) },
     destroy: { overRaw: round(m.tofuDestroy / m.rawDelete, 1), perResourceMs: round(m.tofuDestroy / (BUCKETS * (PER + 1)), 1) },
+    tofuOverPulumiNative: pulumi ? { apply: round(m.tofuApply / m.pulumiUp, 2), destroy: round(m.tofuDestroy / m.pulumiDestroy, 2) } : null,
     samplesMs: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.map(Math.round)])),
   }, null, 2));
 }
