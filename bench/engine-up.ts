@@ -24,7 +24,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { startOtterStorage } from "otterstorage-local";
 import { findPulumi, PASSPHRASE } from "../tests/support/pulumi";
-import { machine, median, round, timedPool } from "./support";
+import { machine, median, rawGraph, round } from "./support";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PER = Number(process.env.KEYS_PER_BUCKET ?? 10);
@@ -176,32 +176,7 @@ async function main() {
   const upArgs = ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", "bench"];
   const downArgs = ["destroy", "--yes", "--skip-preview", "--non-interactive", "--stack", "bench"];
 
-  const h = { authorization: `Bearer ${os.token}`, "content-type": "application/json" };
-  async function raw(tag: string, buckets: number): Promise<{ create: number; delete: number }> {
-    const names = Array.from({ length: buckets }, (_, b) => `raw-${tag}-${b}-${process.pid}`);
-    const keys: [string, string][] = [];
-    const t0 = performance.now();
-    await timedPool(buckets, 10, async (b) => {
-      const r = await fetch(`${os.controlUrl}/v1/buckets`, { method: "POST", headers: h, body: JSON.stringify({ name: names[b] }) });
-      if (r.status !== 201) throw new Error(`create bucket ${r.status}`);
-      await timedPool(PER, PER, async (k) => {
-        const kr = await fetch(`${os.controlUrl}/v1/buckets/${names[b]}/access-keys`, { method: "POST", headers: h, body: JSON.stringify({ label: `bench-${k}` }) });
-        if (kr.status !== 201) throw new Error(`create key ${kr.status}`);
-        keys.push([names[b], ((await kr.json()) as { accessKeyId: string }).accessKeyId]);
-      });
-    });
-    const create = performance.now() - t0;
-    const t1 = performance.now();
-    await timedPool(keys.length, 100, async (i) => {
-      const r = await fetch(`${os.controlUrl}/v1/buckets/${keys[i][0]}/access-keys/${keys[i][1]}`, { method: "DELETE", headers: h });
-      if (r.status !== 204) throw new Error(`revoke ${r.status}`);
-    });
-    await timedPool(buckets, 10, async (b) => {
-      const r = await fetch(`${os.controlUrl}/v1/buckets/${names[b]}?force=true`, { method: "DELETE", headers: h });
-      if (r.status !== 204) throw new Error(`delete bucket ${r.status}`);
-    });
-    return { create, delete: performance.now() - t1 };
-  }
+  const raw = (tag: string, buckets: number) => rawGraph(os, `raw-${tag}-${process.pid}`, buckets, PER, 10);
 
   const table = [];
   for (const keys of SIZES) {

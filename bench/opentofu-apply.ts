@@ -20,7 +20,7 @@ import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, PROTO_DIR } from "../terraform/se
 import { findTofu, MIRROR, workspace } from "../tests/opentofu-support";
 import { REPO_ROOT } from "../tests/support/host";
 import { findPulumi, PASSPHRASE } from "../tests/support/pulumi";
-import { machine, median, round, timedPool } from "./support";
+import { machine, median, rawGraph, round } from "./support";
 
 const BUCKETS = Number(process.env.BUCKETS ?? 10);
 const PER = Number(process.env.KEYS_PER_BUCKET ?? 10);
@@ -129,32 +129,7 @@ async function main() {
   const os = await startOtterStorage({ memory: true });
   const w = workspace(tofu, "bench-apply", { "main.tf": CONFIG }, os);
   await w.ok(["init"]);
-  const h = { authorization: `Bearer ${os.token}`, "content-type": "application/json" };
-  async function raw(r: number): Promise<{ create: number; delete: number }> {
-    const names = Array.from({ length: BUCKETS }, (_, b) => `raw-${r}-${b}`);
-    const keys: [string, string][] = [];
-    const t0 = performance.now();
-    await timedPool(BUCKETS, BUCKETS, async (b) => {
-      const res = await fetch(`${os.controlUrl}/v1/buckets`, { method: "POST", headers: h, body: JSON.stringify({ name: names[b] }) });
-      if (res.status !== 201) throw new Error(`create bucket ${res.status}`);
-      await timedPool(PER, PER, async (k) => {
-        const kr = await fetch(`${os.controlUrl}/v1/buckets/${names[b]}/access-keys`, { method: "POST", headers: h, body: JSON.stringify({ label: `bench-${k}` }) });
-        if (kr.status !== 201) throw new Error(`create key ${kr.status}`);
-        keys.push([names[b], ((await kr.json()) as { accessKeyId: string }).accessKeyId]);
-      });
-    });
-    const create = performance.now() - t0;
-    const t1 = performance.now();
-    await timedPool(keys.length, keys.length, async (i) => {
-      const res = await fetch(`${os.controlUrl}/v1/buckets/${keys[i][0]}/access-keys/${keys[i][1]}`, { method: "DELETE", headers: h });
-      if (res.status !== 204) throw new Error(`revoke ${res.status}`);
-    });
-    await timedPool(BUCKETS, BUCKETS, async (b) => {
-      const res = await fetch(`${os.controlUrl}/v1/buckets/${names[b]}?force=true`, { method: "DELETE", headers: h });
-      if (res.status !== 204) throw new Error(`delete bucket ${res.status}`);
-    });
-    return { create, delete: performance.now() - t1 };
-  }
+  const raw = (r: number) => rawGraph(os, `raw-${r}`, BUCKETS, PER);
 
   // The same graph through `pulumi up`/`destroy` with the native plugin (the build's bundled executable), same rounds.
   const pulumi = nativePulumi(os);

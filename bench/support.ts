@@ -125,3 +125,37 @@ export function round(x: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+/**
+ * The service's own work for a graph of `buckets` buckets with `perBucket` keys each, as raw Control API calls: the
+ * creates (buckets `inFlight` at a time, a bucket's keys together), then the revokes and the forced deletes.
+ * What the engine benchmarks take out of their figures as "the service's time".
+ */
+export async function rawGraph(
+  os: { controlUrl: string; token: string }, prefix: string, buckets: number, perBucket: number, inFlight = buckets,
+): Promise<{ create: number; delete: number }> {
+  const h = { authorization: `Bearer ${os.token}`, "content-type": "application/json" };
+  const names = Array.from({ length: buckets }, (_, b) => `${prefix}-${b}`);
+  const keys: [string, string][] = [];
+  const t0 = performance.now();
+  await timedPool(buckets, inFlight, async (b) => {
+    const r = await fetch(`${os.controlUrl}/v1/buckets`, { method: "POST", headers: h, body: JSON.stringify({ name: names[b] }) });
+    if (r.status !== 201) throw new Error(`create bucket ${r.status}`);
+    await timedPool(perBucket, perBucket, async (k) => {
+      const kr = await fetch(`${os.controlUrl}/v1/buckets/${names[b]}/access-keys`, { method: "POST", headers: h, body: JSON.stringify({ label: `bench-${k}` }) });
+      if (kr.status !== 201) throw new Error(`create key ${kr.status}`);
+      keys.push([names[b], ((await kr.json()) as { accessKeyId: string }).accessKeyId]);
+    });
+  });
+  const create = performance.now() - t0;
+  const t1 = performance.now();
+  await timedPool(keys.length, Math.min(100, keys.length), async (i) => {
+    const r = await fetch(`${os.controlUrl}/v1/buckets/${keys[i][0]}/access-keys/${keys[i][1]}`, { method: "DELETE", headers: h });
+    if (r.status !== 204) throw new Error(`revoke ${r.status}`);
+  });
+  await timedPool(buckets, inFlight, async (b) => {
+    const r = await fetch(`${os.controlUrl}/v1/buckets/${names[b]}?force=true`, { method: "DELETE", headers: h });
+    if (r.status !== 204) throw new Error(`delete bucket ${r.status}`);
+  });
+  return { create, delete: performance.now() - t1 };
+}

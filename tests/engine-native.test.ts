@@ -20,16 +20,36 @@ import { findTofu, workspace } from "./opentofu-support";
 import { s3Answer, s3For } from "./support/s3";
 import { skipBecause } from "./support/skip";
 
+/**
+ * In a describe(): a Local OtterStorage for the suite (started in before(), stopped after), or the suite reported as
+ * skipped when the language's host (and, for Python, its environment) is missing. The answer stands for the running
+ * service inside it() (a view onto the instance the hook started).
+ */
+function useServiceFor(lang?: "yaml" | "python" | "go"): OtterStorage {
+  let current: OtterStorage | undefined;
+  before(async function () {
+    if (lang) {
+      const host = languageHost(lang);
+      if ("missing" in host) return skipBecause(this, host.missing);
+    }
+    if (lang === "python" && !fs.existsSync(path.join(PYTHON_VENV, "bin", "python"))) {
+      return skipBecause(this, "no Python environment with pulumi and the generated SDK: run scripts/setup-python.sh");
+    }
+    current = await startOtterStorage({ memory: true });
+  });
+  after(async () => current?.stop());
+  return new Proxy({} as OtterStorage, {
+    get: (_t, k) => {
+      if (!current) throw new Error("useServiceFor: use the service inside it()");
+      return (current as unknown as Record<string | symbol, unknown>)[k];
+    },
+  });
+}
+
 describe("engine: native plugin — YAML", function () {
   this.timeout(600_000);
   const engine = useEngine();
-  let os: OtterStorage;
-  before(async function () {
-    const host = languageHost("yaml");
-    if ("missing" in host) return skipBecause(this, host.missing);
-    os = await startOtterStorage({ memory: true });
-  });
-  after(async () => os?.stop());
+  const os = useServiceFor("yaml");
 
   it("examples/yaml: up, the keys work with the AWS CLI, rotation (new before old), refresh after a revoke, destroy (plugin from the project's `plugins:`)", async () => {
     const project = engine().copy(path.join(REPO_ROOT, "examples", "yaml"));
@@ -279,14 +299,7 @@ resources:
 describe("engine: native plugin — Python", function () {
   this.timeout(900_000);
   const engine = useEngine();
-  let os: OtterStorage;
-  before(async function () {
-    const host = languageHost("python");
-    if ("missing" in host) return skipBecause(this, host.missing);
-    if (!fs.existsSync(path.join(PYTHON_VENV, "bin", "python"))) return skipBecause(this, "no Python environment with pulumi and the generated SDK: run scripts/setup-python.sh");
-    os = await startOtterStorage({ memory: true });
-  });
-  after(async () => os?.stop());
+  const os = useServiceFor("python");
 
   it("examples/python: up, the keys work with the AWS CLI, rotation (new before old), refresh after a revoke, destroy (plugin on PATH)", async () => {
     // The v3.79 Python host ignores Pulumi.yaml's runtime options: the venv is activated the classic way.
@@ -299,13 +312,7 @@ describe("engine: native plugin — Python", function () {
 describe("engine: native plugin — Go", function () {
   this.timeout(900_000);
   const engine = useEngine();
-  let os: OtterStorage;
-  before(async function () {
-    const host = languageHost("go");
-    if ("missing" in host) return skipBecause(this, host.missing);
-    os = await startOtterStorage({ memory: true });
-  });
-  after(async () => os?.stop());
+  const os = useServiceFor("go");
 
   it("examples/go: up, the keys work with the AWS CLI, rotation (new before old), refresh after a revoke, destroy (plugin from `pulumi plugin install --file`)", async () => {
     const project = engine().copy(path.join(REPO_ROOT, "examples", "go"));
@@ -321,11 +328,7 @@ describe("engine: native plugin — Go", function () {
 describe("engine: native plugin and dynamic provider — parity", function () {
   this.timeout(600_000);
   const engine = useEngine();
-  let os: OtterStorage;
-  before(async () => {
-    os = await startOtterStorage({ memory: true });
-  });
-  after(async () => os?.stop());
+  const os = useServiceFor();
 
   it("the same inputs through the dynamic provider, the plugin and the OpenTofu provider give the same outputs (names, ids, secrets and times aside)", async () => {
     const project = engine().project("parity", PARITY_PROGRAM, {}, { env: { PATH: `${PLUGIN_DIR}${path.delimiter}${process.env.PATH}` } });
@@ -420,13 +423,7 @@ exports.natKey = { accessKeyId: nk.accessKeyId, secretAccessKey: nk.secretAccess
 describe("engine: moving a stack from the dynamic provider to the plugin", function () {
   this.timeout(600_000);
   const engine = useEngine();
-  let os: OtterStorage;
-  before(async function () {
-    const host = languageHost("yaml");
-    if ("missing" in host) return skipBecause(this, host.missing);
-    os = await startOtterStorage({ memory: true });
-  });
-  after(async () => os?.stop());
+  const os = useServiceFor("yaml");
 
   it("state delete + import the bucket + adopt the key: no key issued or revoked, the data stays, the key keeps working", async () => {
     const bucketName = `move-${process.pid}`;

@@ -7,30 +7,23 @@ import * as assert from "node:assert/strict";
 import { startOtterStorage, type OtterStorage } from "otterstorage-local";
 import { KeyGate } from "otterstorage-local/dist/keyDelay";
 import { useEmulator, control } from "./support/emulator";
-import { skipBecause } from "./support/skip";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { s3For, tryHead } from "./credentials-support";
-import { findTofu, flat, workspace, type Tofu } from "./opentofu-support";
+import { flat, workspace, useTofu } from "./opentofu-support";
 
 const HEADER = 'terraform {\n  required_providers {\n    otterstorage = { source = "otterstorage/otterstorage" }\n  }\n}\n\nprovider "otterstorage" {}\n\n';
 
 describe("OpenTofu: bad input is a clear diagnostic and creates nothing", function () {
   this.timeout(300_000);
   const emu = useEmulator();
-  let tofu: Tofu;
-
-  before(function () {
-    const t = findTofu();
-    if ("missing" in t) return skipBecause(this, t.missing);
-    tofu = t;
-  });
+  const tofu = useTofu();
 
   const nothingCreated = async () => {
     assert.deepEqual((await control(emu()).get("/v1/buckets")).body.buckets, []);
   };
 
   it("an unknown argument is refused by name before anything is created", async function () {
-    const w = workspace(tofu, "unknown-arg", { "main.tf": HEADER + 'resource "otterstorage_bucket" "b" {\n  name   = "bad-input-one"\n  colour = "red"\n}\n' }, emu());
+    const w = workspace(tofu(), "unknown-arg", { "main.tf": HEADER + 'resource "otterstorage_bucket" "b" {\n  name   = "bad-input-one"\n  colour = "red"\n}\n' }, emu());
     await w.ok(["init"]);
     const r = await w.ok(["apply", "-auto-approve"], 1);
     assert.match(flat(r.stderr), /Unsupported argument/);
@@ -40,7 +33,7 @@ describe("OpenTofu: bad input is a clear diagnostic and creates nothing", functi
 
   it("a 65-character label is refused naming `label` and the limit, and neither the bucket nor the key is created", async function () {
     const label = "x".repeat(65);
-    const w = workspace(tofu, "long-label", {
+    const w = workspace(tofu(), "long-label", {
       "main.tf": HEADER + `resource "otterstorage_bucket" "b" {\n  name = "bad-input-two"\n}\n\nresource "otterstorage_access_key" "k" {\n  bucket = otterstorage_bucket.b.name\n  label  = "${label}"\n}\n`,
     }, emu());
     await w.ok(["init"]);
@@ -52,7 +45,7 @@ describe("OpenTofu: bad input is a clear diagnostic and creates nothing", functi
   });
 
   it("a missing token names the `token` argument and OTTERSTORAGE_TOKEN, and nothing is created", async function () {
-    const w = workspace(tofu, "no-token", {
+    const w = workspace(tofu(), "no-token", {
       "main.tf": 'terraform {\n  required_providers {\n    otterstorage = { source = "otterstorage/otterstorage" }\n  }\n}\n\n' +
         `provider "otterstorage" {\n  endpoint = "${emu().controlUrl}"\n}\n\nresource "otterstorage_bucket" "b" {\n  name = "bad-input-three"\n}\n`,
     });
@@ -68,7 +61,7 @@ describe("OpenTofu: bad input is a clear diagnostic and creates nothing", functi
     assert.equal((await api.post("/v1/buckets", { name: "imported-keys" })).status, 201);
     const key = (await api.post("/v1/buckets/imported-keys/access-keys", { label: "legacy" })).body as { accessKeyId: string; secretAccessKey: string };
     const resource = (extra: string) => HEADER + `resource "otterstorage_access_key" "legacy" {\n  bucket = "imported-keys"\n  label  = "legacy"\n${extra}}\n`;
-    const w = workspace(tofu, "import-key", { "main.tf": resource("") }, emu());
+    const w = workspace(tofu(), "import-key", { "main.tf": resource("") }, emu());
     await w.ok(["init"]);
     const imp = await w.ok(["import", "otterstorage_access_key.legacy", `imported-keys/${key.accessKeyId}`]);
     assert.match(flat(imp.stdout + imp.stderr), /Imported access key has no secret/);
@@ -90,7 +83,7 @@ describe("OpenTofu: bad input is a clear diagnostic and creates nothing", functi
   it("renaming a bucket that holds objects is refused at plan, naming force_destroy, and the bucket and its data stay", async function () {
     const config = (name: string) => HEADER + `resource "otterstorage_bucket" "b" {\n  name = "${name}"\n}\n\nresource "otterstorage_access_key" "k" {\n  bucket = otterstorage_bucket.b.name\n  label  = "writer"\n}\n\n` +
       'output "key" {\n  value     = { id = otterstorage_access_key.k.access_key_id, secret = otterstorage_access_key.k.secret_access_key }\n  sensitive = true\n}\n';
-    const w = workspace(tofu, "keep-data", { "main.tf": config("keep-data") }, emu());
+    const w = workspace(tofu(), "keep-data", { "main.tf": config("keep-data") }, emu());
     await w.ok(["init"]);
     await w.ok(["apply", "-auto-approve"]);
     const key = (await w.outputs()).key as { id: string; secret: string };
@@ -110,20 +103,18 @@ describe("OpenTofu: bad input is a clear diagnostic and creates nothing", functi
 
 describe("OpenTofu: a key the S3 endpoint does not accept in time is kept, not lost", function () {
   this.timeout(300_000);
-  let tofu: Tofu;
+  const tofu = useTofu();
   let os: OtterStorage | undefined;
   const gate = new KeyGate();
 
   before(async function () {
-    const t = findTofu();
-    if ("missing" in t) return skipBecause(this, t.missing);
-    tofu = t;
+    tofu();
     os = await startOtterStorage({ memory: true, s3KeyGate: gate });
   });
   after(async () => os?.stop());
 
   it("apply reports KeyNotReady and keeps the key in the state (tainted); the next apply replaces it and revokes the first", async function () {
-    const w = workspace(tofu, "not-ready", {
+    const w = workspace(tofu(), "not-ready", {
       "main.tf": HEADER + 'resource "otterstorage_bucket" "b" {\n  name = "slow-keys"\n}\n\nresource "otterstorage_access_key" "k" {\n  bucket    = otterstorage_bucket.b.name\n  label     = "app-web"\n  readiness = { timeout_seconds = 2 }\n}\n',
     }, os!);
     await w.ok(["init"]);

@@ -4,8 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import { useEmulator, control } from "./support/emulator";
-import { skipBecause } from "./support/skip";
-import { findTofu, flat, workspace, type Tofu } from "./opentofu-support";
+import { flat, workspace, useTofu } from "./opentofu-support";
 
 const CONFIG = `terraform {
   required_providers {
@@ -39,20 +38,14 @@ output "unlabelled" {
 describe("OpenTofu: data sources read a bucket and list its keys without secrets", function () {
   this.timeout(300_000);
   const emu = useEmulator();
-  let tofu: Tofu;
-
-  before(function () {
-    const t = findTofu();
-    if ("missing" in t) return skipBecause(this, t.missing);
-    tofu = t;
-  });
+  const tofu = useTofu();
 
   it("otterstorage_bucket and otterstorage_access_keys report what the service holds, and no secret reaches the state", async function () {
     const api = control(emu());
     assert.equal((await api.post("/v1/buckets", { name: "audit-media", storageClass: "SSD", tags: { team: "web" } })).status, 201);
     const labelled = (await api.post("/v1/buckets/audit-media/access-keys", { label: "app-web" })).body;
     const bare = (await api.post("/v1/buckets/audit-media/access-keys", {})).body;
-    const w = workspace(tofu, "data-sources", { "main.tf": CONFIG }, emu());
+    const w = workspace(tofu(), "data-sources", { "main.tf": CONFIG }, emu());
     await w.ok(["init"]);
     await w.ok(["apply", "-auto-approve"]);
     const out = await w.outputs();
@@ -67,7 +60,7 @@ describe("OpenTofu: data sources read a bucket and list its keys without secrets
   });
 
   it("a bucket that does not exist is an error naming it", async function () {
-    const w = workspace(tofu, "data-missing", { "main.tf": CONFIG.replace(/audit-media/g, "no-such-bucket") }, emu());
+    const w = workspace(tofu(), "data-missing", { "main.tf": CONFIG.replace(/audit-media/g, "no-such-bucket") }, emu());
     await w.ok(["init"]);
     const r = await w.ok(["plan"], 1);
     assert.match(flat(r.stderr), /Bucket not found/);

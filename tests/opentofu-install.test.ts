@@ -8,24 +8,17 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { useEmulator, control } from "./support/emulator";
-import { skipBecause } from "./support/skip";
 import { REPO_ROOT } from "./support/host";
 import { platform } from "../terraform/install";
-import { findTofu, workspace, type Tofu } from "./opentofu-support";
+import { workspace, useTofu } from "./opentofu-support";
 
 describe("OpenTofu: `terraform-provider-otterstorage install`, then tofu init with no CLI configuration", function () {
   this.timeout(300_000);
   const emu = useEmulator();
-  let tofu: Tofu;
-
-  before(function () {
-    const t = findTofu();
-    if ("missing" in t) return skipBecause(this, t.missing);
-    tofu = t;
-  });
+  const tofu = useTofu();
 
   it("installs into ~/.terraform.d/plugins, and tofu init + apply use it from there", async function () {
-    const w = workspace(tofu, "install", {
+    const w = workspace(tofu(), "install", {
       "project/main.tf": 'terraform {\n  required_providers {\n    otterstorage = { source = "otterstorage/otterstorage" }\n  }\n}\n\nprovider "otterstorage" {}\n\nresource "otterstorage_bucket" "b" {\n  name = "installed-by-hand"\n}\n',
     }, emu(), { cwd: "project" });
     const home = w.env.HOME;

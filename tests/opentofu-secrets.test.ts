@@ -5,8 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { useEmulator } from "./support/emulator";
-import { skipBecause } from "./support/skip";
-import { findTofu, workspace, type Tofu } from "./opentofu-support";
+import { workspace, useTofu } from "./opentofu-support";
 
 const config = (encryption: string) =>
   `terraform {\n  required_providers {\n    otterstorage = { source = "otterstorage/otterstorage" }\n  }\n${encryption}}\n\n` +
@@ -36,16 +35,10 @@ const ENCRYPTION = `  encryption {
 describe("OpenTofu: the secret access key in plan output and in state", function () {
   this.timeout(300_000);
   const emu = useEmulator();
-  let tofu: Tofu;
-
-  before(function () {
-    const t = findTofu();
-    if ("missing" in t) return skipBecause(this, t.missing);
-    tofu = t;
-  });
+  const tofu = useTofu();
 
   async function applyWith(encryption: string, bucket: string) {
-    const w = workspace(tofu, bucket, { "main.tf": config(encryption) }, emu());
+    const w = workspace(tofu(), bucket, { "main.tf": config(encryption) }, emu());
     await w.ok(["init"]);
     const apply = await w.ok(["apply", "-auto-approve", "-var", `bucket=${bucket}`]);
     const secret = (await w.outputs()).secret as string;

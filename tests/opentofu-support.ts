@@ -10,6 +10,7 @@
  * `provider_installation { filesystem_mirror { … } }` points there; TF_CLI_CONFIG_FILE names it (the machine's own
  * TF_CLI_CONFIG_FILE points at a file that does not exist). The real `tofu init` installs and locks the provider.
  */
+import { skipBecause } from "./support/skip";
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -37,6 +38,20 @@ function lookUp(): Tofu | { missing: string } {
   const v = spawnSync(bin, ["version"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" } });
   if (v.status !== 0) return { missing: `\`${bin} version\` failed: ${v.stderr || v.error}` };
   return { bin, version: /^OpenTofu v\S+/m.exec(v.stdout)?.[0] ?? v.stdout.trim() };
+}
+
+/** In a describe(): the OpenTofu binary, or the suite reported as skipped with the reason. */
+export function useTofu(): () => Tofu {
+  let tofu: Tofu | undefined;
+  before(function () {
+    const t = findTofu();
+    if ("missing" in t) return skipBecause(this, t.missing);
+    tofu = t;
+  });
+  return () => {
+    if (!tofu) throw new Error("useTofu: use the getter inside it()");
+    return tofu;
+  };
 }
 
 export interface TofuRun { code: number; stdout: string; stderr: string; ms: number }
