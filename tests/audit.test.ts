@@ -10,7 +10,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { FLAG_NAMES, FLAGS } from "otterstorage-api";
+import { FLAG_NAMES, FLAGS, parseStackExport } from "otterstorage-api";
 import { ManualClock } from "otterstorage-local/dist/clock";
 import { consoleSession } from "./support/console";
 import { control, useEmulator } from "./support/emulator";
@@ -237,3 +237,18 @@ describe("otterstorage audit", function () {
     for (const f of FLAG_NAMES) assert.ok(new RegExp(`^${f} \\(\\d+\\): `, "m").test(sample) && sample.includes(`: ${FLAGS[f]}\n`), `README sample line for ${f}`);
   });
 });
+
+describe("otterstorage audit: stack exports of the native plugin", () => {
+  it("reads AccessKeys of both type tokens (dynamic provider and native plugin) from a stack export, and nothing else", () => {
+    const dynamicKey = accessKeyResource("prod", "app", "ci", { accessKeyId: "OTTRDYNAMIC000000001", bucket: "media", label: "ci" });
+    const nativeKey = {
+      ...accessKeyResource("prod", "app", "web", { accessKeyId: "OTTRNATIVE0000000001", bucket: "media", label: "web" }),
+      urn: "urn:pulumi:prod::app::otterstorage:index:AccessKey::web",
+      type: "otterstorage:index:AccessKey",
+    };
+    const bucket = { urn: "urn:pulumi:prod::app::otterstorage:index:Bucket::media", custom: true, id: "media", type: "otterstorage:index:Bucket", inputs: {}, outputs: {} };
+    const keys = parseStackExport({ version: 3, deployment: { resources: [dynamicKey, nativeKey, bucket] } }, "prod.json");
+    assert.deepEqual(keys.map((k) => k.accessKeyId).sort(), ["OTTRDYNAMIC000000001", "OTTRNATIVE0000000001"]);
+  });
+});
+
