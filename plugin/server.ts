@@ -15,7 +15,7 @@ import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { environmentOf, functionToken, s3ClientConfigOf } from "otterstorage-api";
 import { pulumiHowToSet, CONFIG_KEYS } from "../provider/config";
-import { ENV_KEYS, ProviderContext, SETTING_NAMES, type ProviderSettings, type SettingName } from "../provider/context";
+import { ProviderContext, SETTING_NAMES, settingsOf, type ProviderSettings, type SettingName } from "../provider/context";
 import { OtterStorageError, PartialCreateError } from "../provider/errors";
 import { issueTemporaryCredentials, TEMPORARY_CREDENTIALS_SECRETS } from "../provider/temporaryCredentials";
 import { changedInputs, NATIVE_RESOURCES, type NativeResource } from "./resources";
@@ -102,10 +102,8 @@ export class NativeProviderService {
       }
     }
     const settings = settingsOf(news.props);
-    for (const k of ["endpoint", "token"] as const) {
-      if (settings[k] === undefined && !process.env[ENV_KEYS[k]]) {
-        failures.push({ property: k, reason: `\`${CONFIG_KEYS[k]}\` is required: set it with ${pulumiHowToSet(k)}` });
-      }
+    for (const k of new ProviderContext(settings).missing()) {
+      failures.push({ property: k, reason: `\`${CONFIG_KEYS[k]}\` is required: set it with ${pulumiHowToSet(k)}` });
     }
     if (settings.endpoint && !/^https?:\/\/[^\s]+$/.test(settings.endpoint)) {
       failures.push({ property: "endpoint", reason: `\`${CONFIG_KEYS.endpoint}\` must be the Control API's http(s) URL, e.g. http://127.0.0.1:7480` });
@@ -254,12 +252,6 @@ export class NativeProviderService {
     await r.remove(this.ctx, req.getId(), receive(req.getProperties()).props);
     return new emptyproto.Empty();
   }
-}
-
-function settingsOf(props: Props): ProviderSettings {
-  const s: ProviderSettings = {};
-  for (const k of SETTING_NAMES) if (typeof props[k] === "string" && props[k] !== "") s[k] = props[k] as string;
-  return s;
 }
 
 /** The engine records a created-but-failed resource from this detail (ErrorResourceInitFailed) instead of forgetting it. */

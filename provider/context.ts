@@ -50,6 +50,13 @@ export interface ContextOptions {
   howToSet?: (key: "endpoint" | "token") => string;
 }
 
+/** The settings a host received as a plain record (an explicit provider's arguments, a provider block): the known names, non-empty strings only. */
+export function settingsOf(record: Record<string, unknown>): ProviderSettings {
+  const s: ProviderSettings = {};
+  for (const k of SETTING_NAMES) if (typeof record[k] === "string" && record[k] !== "") s[k] = record[k] as string;
+  return s;
+}
+
 const plainHowToSet = (key: "endpoint" | "token") => `the provider's \`${key}\` setting or ${ENV_KEYS[key]}`;
 
 export class ProviderContext {
@@ -65,12 +72,21 @@ export class ProviderContext {
     this.howToSet = options.howToSet ?? plainHowToSet;
   }
 
+  private pick(k: SettingName): string | undefined {
+    return this.settings[k] ?? (this.env[ENV_KEYS[k]] || undefined);
+  }
+
+  /** The required settings neither the host nor the environment gives (what `config()` would refuse). */
+  missing(): ("endpoint" | "token")[] {
+    return (["endpoint", "token"] as const).filter((k) => !this.pick(k));
+  }
+
   /** Settings first, then the environment, read now. Throws one error naming every missing setting and how to set it. */
   config(): ProviderConfig {
-    const pick = (k: SettingName): string | undefined => this.settings[k] ?? (this.env[ENV_KEYS[k]] || undefined);
+    const pick = (k: SettingName) => this.pick(k);
     const endpoint = pick("endpoint");
     const token = pick("token");
-    const missing = (["endpoint", "token"] as const).filter((k) => !(k === "endpoint" ? endpoint : token));
+    const missing = this.missing();
     if (missing.length) {
       throw new OtterStorageError({
         code: "ConfigurationMissing",

@@ -6,7 +6,8 @@
  * (resource identity, functions, ephemeral resources, state stores, actions, MoveResourceState).
  */
 import type * as grpc from "@grpc/grpc-js";
-import { ProviderContext, type ProviderSettings } from "./core";
+import { ProviderContext } from "./core";
+import { ENV_KEYS, settingsOf } from "../provider/context";
 import { DATA_SOURCE_TYPES } from "./dataSources";
 import { errorDiagnostic, type Diagnostic } from "./diagnostics";
 import { apply, conformObject, plan, read, RESOURCE_TYPES, validate, type ResourceType } from "./resources";
@@ -18,9 +19,8 @@ type Obj = Record<string, TfValue>;
 type Msg = Record<string, any>;
 type Handler = (req: Msg) => Promise<Msg>;
 
-const ENV_NAMES = { endpoint: "OTTERSTORAGE_ENDPOINT", token: "OTTERSTORAGE_TOKEN" } as const;
 /** How the "missing" error says to set a key, in the provider block's words. */
-export const howToSet = (key: "endpoint" | "token"): string => `the \`${key}\` argument of the provider block, or ${ENV_NAMES[key]}`;
+export const howToSet = (key: "endpoint" | "token"): string => `the \`${key}\` argument of the provider block, or ${ENV_KEYS[key]}`;
 
 const unknownType = (typeName: string, what: string): Msg => ({
   diagnostics: [{ severity: "ERROR", summary: `Unknown ${what} ${typeName}`, detail: `This provider has no ${what} ${typeName}.` }],
@@ -66,11 +66,7 @@ export function providerServer(env: NodeJS.ProcessEnv = process.env): ProviderSe
 
     async ConfigureProvider(req) {
       const config = (decodeDynamic(req.config) ?? {}) as Obj;
-      const settings: ProviderSettings = {};
-      for (const a of PROVIDER_BLOCK.attributes) {
-        const v = config[a.name];
-        if (typeof v === "string" && v !== "") settings[a.key as keyof ProviderSettings] = v;
-      }
+      const settings = settingsOf(Object.fromEntries(PROVIDER_BLOCK.attributes.map((a) => [a.key, config[a.name]])));
       ctx = new ProviderContext(settings, { env, howToSet });
       const unknown = PROVIDER_BLOCK.attributes.filter((a) => isUnknownTf(config[a.name] ?? null));
       if (unknown.length) return { diagnostics: [] }; // known only at apply: checked when a resource needs the service
@@ -79,7 +75,7 @@ export function providerServer(env: NodeJS.ProcessEnv = process.env): ProviderSe
         return { diagnostics: [] };
       } catch (e) {
         if (e instanceof OtterStorageError && e.code === "ConfigurationMissing") {
-          const missing = (["endpoint", "token"] as const).filter((k) => !(settings[k] || env[ENV_NAMES[k]]));
+          const missing = ctx.missing();
           return {
             diagnostics: missing.map((k) => ({
               severity: "ERROR",

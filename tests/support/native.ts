@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { OtterStorage } from "otterstorage-local";
+import { filesUnder } from "../evidence-support";
 import { keyEnv, run } from "./cli";
 import { control } from "./emulator";
 import { REPO_ROOT } from "./host";
@@ -38,12 +39,7 @@ export function leaks(where: string, text: string, secrets: string[]): string[] 
 
 /** Every file under a folder, as text (a file backend's state, checkpoints, history). */
 export function filesText(dir: string): string {
-  let out = "";
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    out += e.isDirectory() ? filesText(p) : fs.readFileSync(p, "latin1");
-  }
-  return out;
+  return filesUnder(dir).map((f) => fs.readFileSync(f, "latin1")).join("");
 }
 
 export interface EnvOutputs {
