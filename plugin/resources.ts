@@ -20,7 +20,8 @@ export interface CheckOptions { name: string; seed?: Uint8Array }
 /** How a native resource type is served. Values are plain (secrets taken off by plugin/wire.ts). */
 export interface NativeResource {
   type: TypeName;
-  fields: ResourceFields;
+  /** Its field table, where it has one: the detailed diff walks it. */
+  fields?: ResourceFields;
   /** Inputs that are always secret (re-marked on the way out of Check), and outputs that are. */
   secretInputs: readonly string[];
   secretOutputs: readonly string[];
@@ -102,7 +103,6 @@ const ACCESS_KEY_RESOURCE: NativeResource = {
 /** RotatingAccessKey is one resource here (two slots in its state); the dynamic SDK builds it as a component. */
 const ROTATING_ACCESS_KEY_RESOURCE: NativeResource = {
   type: "RotatingAccessKey",
-  fields: { name: "RotatingAccessKey", description: "", replaces: "", inputs: {}, outputs: {} },
   secretInputs: [],
   secretOutputs: rotating.ROTATING_ACCESS_KEY_SECRETS,
   check: (ctx, olds, news) => rotating.check(ctx, olds, news as never) as Promise<CheckResult<Props>>,

@@ -188,7 +188,7 @@ export class NativeProviderService {
       .setChanges(d.changes ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE)
       .setReplacesList(replaces)
       .setDeletebeforereplace(d.deleteBeforeReplace === true);
-    if (d.changes) {
+    if (d.changes && r.fields) {
       // Per input, from the field tables: what the preview shows (`~ label`, `+- bucket`).
       const changed = changedInputs(r.fields, olds, news, replaces);
       const Kind = provproto.PropertyDiff.Kind;
